@@ -1,0 +1,128 @@
+import type { Finding } from '../finding.js';
+import { severityRank, worstSeverity } from '../severity.js';
+import { ITEM_KINDS, surfaceHash, surfaceItems, type Surface, type SurfaceItem, type ToolDef } from '../surface.js';
+import type { DriftReport, ItemChange } from './drift-types.js';
+import { diffItem, presenceSeverity } from './item-diff.js';
+import { ItemFindings } from './item-findings.js';
+import { pairRenames, type RenamePair } from './rename.js';
+import { checkAddedText } from './text-checks.js';
+
+const itemId = (kind: string, key: string): string => `${kind}\u0000${key}`;
+
+/**
+ * Compares the live surface with the APPROVED one (DESIGN.md §4). Callers must pass the
+ * approved baseline, never the last surface seen: diffing against a later, unapproved
+ * surface would let a small follow-up change launder the earlier one.
+ */
+export function diffSurfaces(approved: Surface | null, live: Surface): DriftReport {
+  const liveHash = surfaceHash(live);
+  const approvedHash = approved === null ? null : surfaceHash(approved);
+  const liveItems = surfaceItems(live);
+  const items: ItemChange[] = [];
+  const extra: Finding[] = [];
+
+  if (approved === null) {
+    // No baseline: everything is new, and all its text is checked as added text.
+    for (const item of liveItems) items.push(addedItem(item, true));
+    extra.push(firstSeenFinding(liveItems.length));
+  } else {
+    const before = new Map(surfaceItems(approved).map((i) => [itemId(i.kind, i.key), i]));
+    const after = new Map(liveItems.map((i) => [itemId(i.kind, i.key), i]));
+    const gone = [...before.values()].filter((i) => !after.has(itemId(i.kind, i.key)));
+    const fresh = liveItems.filter((i) => !before.has(itemId(i.kind, i.key)));
+    const tools = (list: SurfaceItem[]): ToolDef[] => list.filter((i) => i.kind === 'tool').map((i) => i.value as ToolDef);
+    const renames = pairRenames(tools(gone), tools(fresh));
+    const renamedTo = new Map(renames.map((r) => [r.to.name, r]));
+    const renamedFrom = new Set(renames.map((r) => r.from.name));
+
+    for (const [id, now] of after) {
+      const old = before.get(id);
+      if (old !== undefined) items.push(compareItem(old, now));
+    }
+    for (const item of fresh) {
+      items.push(addedItem(item, false, item.kind === 'tool' ? renamedTo.get(item.key) : undefined));
+    }
+    for (const item of gone) {
+      const f = new ItemFindings(item.kind, item.key);
+      // The rename finding on the new tool already speaks for the old one.
+      if (!(item.kind === 'tool' && renamedFrom.has(item.key))) {
+        f.add(`${item.kind}.removed`, presenceSeverity(item.kind), '', item.value, undefined, 'was removed');
+      }
+      items.push({ kind: item.kind, key: item.key, status: 'removed', findings: f.findings });
+    }
+  }
+
+  items.sort(compareItems);
+  const findings = [...extra, ...items.flatMap((i) => i.findings)].sort(compareFindings);
+  return {
+    approvedHash,
+    liveHash,
+    changed: approvedHash !== liveHash,
+    items,
+    findings,
+    severity: worstSeverity(findings.map((f) => f.severity)),
+  };
+}
+
+function compareItem(old: SurfaceItem, now: SurfaceItem): ItemChange {
+  const base = { kind: now.kind, key: now.key };
+  if (old.hash === now.hash) return { ...base, status: 'unchanged', findings: [] };
+  const f = new ItemFindings(now.kind, now.key);
+  diffItem(f, old.value, now.value);
+  checkAddedText(f, old.value, now.value);
+  // Fail closed: the hashes differ, so something changed even if no rule could name it.
+  if (f.findings.length === 0) f.add('surface.item.changed', 'medium', '', old.value, now.value, 'changed in a way no rule names; review the whole definition');
+  const cosmetic = f.findings.every((x) => x.cosmetic);
+  return { ...base, status: cosmetic ? 'cosmetic' : 'changed', findings: f.findings };
+}
+
+/**
+ * A new item. On first seen it only gets the text checks (the single surface.first-seen finding
+ * speaks for all of them); a likely rename is diffed against the old tool; otherwise it is "added".
+ */
+function addedItem(item: SurfaceItem, firstSeen: boolean, rename?: RenamePair): ItemChange {
+  const f = new ItemFindings(item.kind, item.key);
+  if (rename !== undefined) {
+    const why = `looks like tool ${JSON.stringify(rename.from.name)} renamed (${rename.reason}); it is withheld until you approve it`;
+    f.add('tool.renamed', 'medium', '/name', rename.from.name, rename.to.name, why);
+    diffItem(f, rename.from, item.value);
+  } else if (!firstSeen) {
+    f.add(`${item.kind}.added`, presenceSeverity(item.kind), '', undefined, item.value, 'was added; it is withheld until you approve it');
+  }
+  checkAddedText(f, rename?.from, item.value);
+  const change: ItemChange = { kind: item.kind, key: item.key, status: 'added', findings: f.findings };
+  if (rename !== undefined) change.renamedFrom = rename.from.name;
+  return change;
+}
+
+function firstSeenFinding(count: number): Finding {
+  return {
+    code: 'surface.first-seen',
+    severity: 'medium',
+    itemKind: null,
+    itemKey: null,
+    path: '',
+    before: null,
+    after: null,
+    message: `server seen for the first time: its ${count} items are held until you review and approve the whole surface once`,
+    cosmetic: false,
+  };
+}
+
+const kindRank = (kind: string | null): number => (kind === null ? -1 : (ITEM_KINDS as readonly string[]).indexOf(kind));
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function compareItems(a: ItemChange, b: ItemChange): number {
+  return kindRank(a.kind) - kindRank(b.kind) || cmp(a.key, b.key);
+}
+
+/** Worst first, then server-wide before per-item, then kind, key, path and code: a stable order for receipts. */
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    kindRank(a.itemKind) - kindRank(b.itemKind) ||
+    cmp(a.itemKey ?? '', b.itemKey ?? '') ||
+    cmp(a.path, b.path) ||
+    cmp(a.code, b.code)
+  );
+}
