@@ -1,0 +1,162 @@
+import type { Digest } from '../canonical-json.js';
+import type { ServerState } from '../decision.js';
+import { diffSurfaces, judgeDrift, type DriftReport, type DriftVerdict } from '../drift/index.js';
+import type { ItemStatus as GateItemStatus } from '../gate/gate.js';
+import type { JudgedCall } from '../gate/judged-methods.js';
+import { surfaceHash, type Surface } from '../surface.js';
+import type { ApprovedBy, BaselineRecord, ServerRecord } from '../store/server-records.js';
+import { matchesUriTemplate } from './uri-template.js';
+
+/** Something the controller did that the audit log must record. */
+export interface ControllerEvent {
+  type: 'surface.observed' | 'drift.detected' | 'surface.approved' | 'server.quarantined';
+  decision: 'ALLOW' | 'HOLD' | 'DENY' | null;
+  findings: string[];
+  approvedHash: Digest | null;
+  liveHash: Digest | null;
+  detail: Record<string, unknown>;
+}
+
+export class ApprovalRefusedError extends Error {
+  override name = 'ApprovalRefusedError';
+}
+
+export interface ObserveOutcome {
+  report: DriftReport;
+  verdict: DriftVerdict;
+  /** A baseline the controller approved by itself (a purely cosmetic change), to be stored. */
+  newBaseline: BaselineRecord | null;
+  events: ControllerEvent[];
+}
+
+/**
+ * One server's traffic light (DESIGN.md §3–§4). GREEN: the live surface equals the approved
+ * one. AMBER: a change waits for review and changed items are held. RED: quarantined, every
+ * call denied; only approving a new baseline (a new generation) leaves it. Drift is always
+ * computed against the approved baseline, never the last surface seen, so a later small
+ * change cannot launder an earlier unapproved one.
+ */
+export class ServerController {
+  private report: DriftReport | null = null;
+
+  constructor(
+    private record: ServerRecord,
+    private baseline: BaselineRecord | null,
+  ) {
+    if (record.liveSurface) this.report = diffSurfaces(baseline?.surface ?? null, record.liveSurface);
+  }
+
+  get name(): string {
+    return this.record.name;
+  }
+  get state(): ServerState {
+    return this.record.state;
+  }
+  get generation(): number {
+    return this.record.generation;
+  }
+  get snapshot(): { record: ServerRecord; baseline: BaselineRecord | null; report: DriftReport | null } {
+    return { record: { ...this.record }, baseline: this.baseline, report: this.report };
+  }
+
+  /**
+   * Takes a freshly listed live surface, diffs it against the approved baseline and moves the
+   * light. Listing the same surface again changes nothing and logs nothing.
+   */
+  observe(live: Surface, now: string): ObserveOutcome {
+    const liveHash = surfaceHash(live);
+    const fresh = liveHash !== this.record.liveHash;
+    const report = diffSurfaces(this.baseline?.surface ?? null, live);
+    const verdict = judgeDrift(report);
+    this.record = { ...this.record, liveSurface: live, liveHash, updatedAt: now };
+    this.report = report;
+    const outcome: ObserveOutcome = { report, verdict, newBaseline: null, events: [] };
+    if (!fresh) return outcome;
+    const approvedHash = this.baseline?.surfaceHash ?? null;
+    const codes = report.findings.map((f) => f.code);
+    const log = (event: Omit<ControllerEvent, 'approvedHash' | 'liveHash'>): void => {
+      outcome.events.push({ approvedHash, liveHash, ...event });
+    };
+    log({ type: 'surface.observed', decision: null, findings: [], detail: { generation: this.record.generation, changed: report.changed } });
+    if (this.record.state === 'RED') {
+      // Quarantine is terminal for this baseline: what the server lists now changes nothing.
+      if (report.changed) log({ type: 'drift.detected', decision: 'DENY', findings: codes, detail: { severity: report.severity, state: 'RED' } });
+      return outcome;
+    }
+    if (verdict.decision === 'ALLOW' && verdict.autoApproved && this.baseline) {
+      outcome.newBaseline = this.adopt(live, liveHash, 'auto-cosmetic', now);
+      outcome.report = this.report;
+      outcome.events.push({ type: 'surface.approved', decision: 'ALLOW', findings: codes, approvedHash: liveHash, liveHash, detail: { approvedBy: 'auto-cosmetic', generation: outcome.newBaseline.generation, replaced: approvedHash } });
+      return outcome;
+    }
+    this.record.state = verdict.state;
+    if (report.changed) {
+      log({ type: 'drift.detected', decision: verdict.decision, findings: codes, detail: { severity: report.severity, state: verdict.state, firstSeen: this.baseline === null } });
+    }
+    if (verdict.state === 'RED') {
+      log({ type: 'server.quarantined', decision: 'DENY', findings: codes, detail: { by: 'engine', reason: verdict.reason } });
+    }
+    return outcome;
+  }
+
+  /**
+   * Approves the live surface the user was shown. The approval names the hash it saw: if the
+   * surface changed since, the user approved something else, so the approval is refused.
+   */
+  approve(shownHash: string, by: ApprovedBy, now: string): { baseline: BaselineRecord; events: ControllerEvent[] } {
+    const { liveSurface, liveHash } = this.record;
+    if (!liveSurface || !liveHash) {
+      throw new ApprovalRefusedError(`server "${this.name}" has not listed its tools yet, so there is nothing to approve. Connect it first, then review it.`);
+    }
+    if (shownHash !== liveHash) {
+      throw new ApprovalRefusedError(`approval refused for "${this.name}": its surface changed since you reviewed it (you saw ${shownHash}, it is now ${liveHash}). Review it again with: airlock review ${this.name}`);
+    }
+    const fromState = this.record.state;
+    const replaced = this.baseline?.surfaceHash ?? null;
+    const baseline = this.adopt(liveSurface, liveHash, by, now);
+    return {
+      baseline,
+      events: [{ type: 'surface.approved', decision: 'ALLOW', findings: [], approvedHash: liveHash, liveHash, detail: { approvedBy: by, generation: baseline.generation, fromState, replaced } }],
+    };
+  }
+
+  /** Quarantines the server (RED) until the user approves a new baseline. */
+  quarantine(reason: string, now: string): ControllerEvent[] {
+    if (this.record.state === 'RED') return [];
+    this.record = { ...this.record, state: 'RED', updatedAt: now };
+    return [{ type: 'server.quarantined', decision: 'DENY', findings: [], approvedHash: this.baseline?.surfaceHash ?? null, liveHash: this.record.liveHash, detail: { by: 'user', reason } }];
+  }
+
+  /** Where a tool, prompt or resource stands against the approved baseline; the gate's R3 reads it. */
+  itemStatus(kind: JudgedCall['kind'], key: string): GateItemStatus {
+    if (!this.report) return 'unknown';
+    const found = this.report.items.find((i) => i.kind === kind && i.key === key);
+    if (kind === 'resource' && !found) {
+      // A resource read may name a URI that one of the server's templates produces.
+      const template = this.report.items.find((i) => i.kind === 'resource-template' && i.status !== 'removed' && matchesUriTemplate(i.key, key));
+      return template ? statusOf(template.status) : 'unknown';
+    }
+    return found ? statusOf(found.status) : 'unknown';
+  }
+
+  private adopt(surface: Surface, hash: Digest, by: ApprovedBy, now: string): BaselineRecord {
+    const generation = this.record.generation + 1;
+    this.baseline = { server: this.name, generation, surface, surfaceHash: hash, approvedAt: now, approvedBy: by };
+    this.record = { ...this.record, state: 'GREEN', generation, updatedAt: now };
+    this.report = diffSurfaces(surface, surface);
+    return this.baseline;
+  }
+}
+
+function statusOf(status: DriftReport['items'][number]['status']): GateItemStatus {
+  switch (status) {
+    case 'unchanged':
+    case 'cosmetic':
+      return 'approved';
+    case 'changed':
+    case 'added':
+      return 'held';
+    case 'removed':
+      return 'removed';
+  }
+}
