@@ -1,0 +1,14 @@
+import { migration001 } from './001-initial.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+/** Every migration, in order. Append new ones here; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = Object.freeze([migration001]);
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+// Versions must run 1, 2, 3… so "newer than we know" is a plain comparison.
+MIGRATIONS.forEach((m, i) => {
+  if (m.version !== i + 1) throw new Error(`migration list is out of order: position ${i + 1} holds version ${m.version}`);
+});
