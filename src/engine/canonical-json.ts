@@ -28,3 +28,6 @@ export function digestOf(data: string | Uint8Array): Digest {
 export function canonicalDigest(value: unknown): Digest {
   return digestOf(canonicalJson(value));
 }
+
+/** A value JSON can carry, and so one RFC 8785 can canonicalize (finite numbers only). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

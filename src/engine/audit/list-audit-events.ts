@@ -1,0 +1,37 @@
+import type { Decision } from '../decision.js';
+import type { Store } from '../store/store.js';
+import { AuditEventSchema, type AuditEvent } from './audit-event.js';
+
+export interface ListAuditEventsOptions {
+  /** Only events after this seq (for paging and tailing). */
+  afterSeq?: number;
+  /** At most this many, oldest first; default 100, capped at 10,000. */
+  limit?: number;
+  server?: string;
+  decision?: Decision;
+}
+
+export const DEFAULT_AUDIT_PAGE = 100;
+export const MAX_AUDIT_PAGE = 10_000;
+
+/**
+ * Events in seq order, filtered on the query columns. It reads; it does not verify the chain
+ * (verifyAuditChain does), so a caller showing events as evidence should verify first.
+ */
+export function listAuditEvents(store: Store, options: ListAuditEventsOptions = {}): AuditEvent[] {
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_AUDIT_PAGE), 0), MAX_AUDIT_PAGE);
+  const params: Record<string, string | number> = { afterSeq: options.afterSeq ?? 0, limit };
+  const where = ['seq > @afterSeq'];
+  if (options.server !== undefined) {
+    where.push('server = @server');
+    params.server = options.server;
+  }
+  if (options.decision !== undefined) {
+    where.push('decision = @decision');
+    params.decision = options.decision;
+  }
+  const rows = store.db
+    .prepare<[Record<string, string | number>], { body: string; hash: string }>(`SELECT body, hash FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`)
+    .all(params);
+  return rows.map((row) => AuditEventSchema.parse({ ...(JSON.parse(row.body) as object), hash: row.hash }));
+}
