@@ -1,4 +1,4 @@
-import type { Digest } from '../canonical-json.js';
+import type { Digest, JsonValue } from '../canonical-json.js';
 import type { ServerState } from '../decision.js';
 import { diffSurfaces, judgeDrift, type DriftReport, type DriftVerdict } from '../drift/index.js';
 import type { ItemStatus as GateItemStatus } from '../gate/gate.js';
@@ -14,7 +14,7 @@ export interface ControllerEvent {
   findings: string[];
   approvedHash: Digest | null;
   liveHash: Digest | null;
-  detail: Record<string, unknown>;
+  detail: Record<string, JsonValue>;
 }
 
 export class ApprovalRefusedError extends Error {

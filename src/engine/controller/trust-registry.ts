@@ -1,0 +1,111 @@
+import { appendAuditEvent, type AuditEvent } from '../audit/index.js';
+import type { ServerState } from '../decision.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, type GateContext, type PolicyMode, type RequestJudgement } from '../gate/gate.js';
+import type { Surface } from '../surface.js';
+import type { ApprovedBy, BaselineRecord, Store } from '../store/index.js';
+import { ServerController, type ControllerEvent, type ObserveOutcome } from './server-controller.js';
+
+/**
+ * The controllers of every server in one Airlock home, kept in step with the store: each
+ * change of state, its new baseline and its audit events are written in one transaction,
+ * so a crash can never leave a state the log does not explain.
+ */
+export class TrustRegistry {
+  private readonly controllers = new Map<string, ServerController>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => string = () => new Date().toISOString(),
+  ) {}
+
+  /** The controller of a server, created AMBER with no baseline when it is new. */
+  controller(name: string): ServerController {
+    let controller = this.controllers.get(name);
+    if (!controller) {
+      const record = this.store.getServer(name) ?? { name, state: 'AMBER' as const, generation: 0, liveSurface: null, liveHash: null, updatedAt: this.clock() };
+      const baseline = record.generation > 0 ? (this.store.getBaseline(name, record.generation) ?? null) : null;
+      if (record.generation > 0 && !baseline) {
+        // Fail closed: a state that names a baseline the store does not have cannot be trusted.
+        throw new Error(`server "${name}" is at generation ${record.generation} but its baseline is missing from ${this.store.path}; run: airlock audit verify`);
+      }
+      controller = new ServerController(record, baseline);
+      this.controllers.set(name, controller);
+    }
+    return controller;
+  }
+
+  states(): Array<{ name: string; state: ServerState; generation: number }> {
+    return this.store.listServers().map(({ name }) => {
+      const { state, generation } = this.controller(name);
+      return { name, state, generation };
+    });
+  }
+
+  observe(name: string, live: Surface): ObserveOutcome {
+    const controller = this.controller(name);
+    return this.commit(controller, () => {
+      const outcome = controller.observe(live, this.clock());
+      return { result: outcome, events: outcome.events, baseline: outcome.newBaseline };
+    });
+  }
+
+  approve(name: string, shownHash: string, by: ApprovedBy): BaselineRecord {
+    const controller = this.controller(name);
+    return this.commit(controller, () => {
+      const { baseline, events } = controller.approve(shownHash, by, this.clock());
+      return { result: baseline, events, baseline };
+    });
+  }
+
+  quarantine(name: string, reason: string): void {
+    const controller = this.controller(name);
+    this.commit(controller, () => ({ result: undefined, events: controller.quarantine(reason, this.clock()), baseline: null }));
+  }
+
+  /** What the gate needs to judge a message for this server. */
+  gateContext(name: string, policy: PolicyMode = 'enforce', maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES): GateContext {
+    const controller = this.controller(name);
+    return { server: name, state: controller.state, policy, maxMessageBytes, itemStatus: (kind, key) => controller.itemStatus(kind, key) };
+  }
+
+  /** Logs the gate's decision on one message; the call's arguments are hashed, never stored. */
+  recordDecision(name: string, judgement: RequestJudgement): AuditEvent {
+    const { verdict, call } = judgement;
+    const controller = this.controller(name);
+    const baseline = controller.snapshot.baseline;
+    return appendAuditEvent(this.store, {
+      type: 'call.decided',
+      server: name,
+      tool: call?.key ?? null,
+      decision: verdict.decision,
+      rule: verdict.rule,
+      approvedHash: baseline?.surfaceHash ?? null,
+      liveHash: controller.snapshot.record.liveHash,
+      ...(call?.args !== undefined ? { args: call.args } : {}),
+      detail: { code: verdict.code, method: call?.method ?? null, ...(verdict.wouldHave ? { wouldHave: verdict.wouldHave.decision } : {}) },
+    });
+  }
+
+  /**
+   * Runs a controller step and persists what it did atomically. If writing fails, the
+   * in-memory controller is dropped and reloaded from the store on next use, so memory
+   * never runs ahead of what is on disk.
+   */
+  private commit<T>(controller: ServerController, step: () => { result: T; events: ControllerEvent[]; baseline: BaselineRecord | null }): T {
+    const name = controller.name;
+    try {
+      return this.store.transaction(() => {
+        const { result, events, baseline } = step();
+        if (baseline) this.store.insertBaseline(baseline);
+        this.store.putServer(controller.snapshot.record);
+        for (const e of events) {
+          appendAuditEvent(this.store, { type: e.type, server: name, decision: e.decision, findings: e.findings, approvedHash: e.approvedHash, liveHash: e.liveHash, detail: e.detail });
+        }
+        return result;
+      });
+    } catch (error) {
+      this.controllers.delete(name);
+      throw error;
+    }
+  }
+}
