@@ -1,1 +1,42 @@
-export {};
+import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
+import { registerDrift } from './commands/drift.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { processIo, type CliIo } from './io.js';
+import { packageVersion } from './version.js';
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('airlock')
+    .description("Airlock: a local firewall for AI agents' tools. It pins the MCP tool surface you approved, holds every change until you answer Y/n, and keeps a tamper-evident log.")
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .option('--home <dir>', 'Airlock data folder (default: $AIRLOCK_HOME, else the app-data folder)')
+    .showHelpAfterError('(run "airlock --help" for the commands)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerDrift(program, io, setExit);
+  registerAudit(program, io, setExit);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit, so tests can run it in-process. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; every other parse problem is bad input.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.OK : EXIT.BAD_INPUT;
+    }
+    if (error instanceof UsageError) {
+      io.err(`airlock: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.err(`airlock: unexpected error: ${(error as Error).message}\nThis is a bug in Airlock; nothing was changed. Please report it with the command you ran.\n`);
+    return EXIT.FAILED;
+  }
+}

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { diffSurfaces, judgeDrift, type DriftReport, type DriftVerdict } from '../../engine/drift/index.js';
+import type { Finding } from '../../engine/finding.js';
+import { EXIT } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { readToolListFile } from '../tool-list-file.js';
+
+/** The JSON the `drift --json` command prints: a stable contract for scripts. */
+export interface DriftJson {
+  changed: boolean;
+  decision: DriftVerdict['decision'];
+  state: DriftVerdict['state'];
+  severity: DriftReport['severity'];
+  findings: Array<{ code: string; severity: Finding['severity']; tool: string | null; path: string; before: unknown; after: unknown; message: string }>;
+}
+
+export function registerDrift(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('drift')
+    .description('compare two tool lists (OLD approved, NEW live) and say what Airlock would decide')
+    .argument('<old>', 'file with the approved tools/list result ({"tools": [...]}) or one tool definition')
+    .argument('<new>', 'file with the live tools/list result or tool definition')
+    .option('--json', 'print one JSON object instead of a report')
+    .addHelpText('after', '\nExit status: 0 ALLOW, 10 HOLD, 11 DENY, 2 bad input.')
+    .action((oldPath: string, newPath: string, options: { json?: boolean }) => {
+      const approved = readToolListFile(oldPath, 'OLD');
+      const live = readToolListFile(newPath, 'NEW');
+      const report = diffSurfaces(approved, live);
+      const verdict = judgeDrift(report);
+      io.out(options.json ? `${JSON.stringify(driftJson(report, verdict), null, 2)}\n` : driftReportText(report, verdict));
+      setExit(verdict.decision === 'ALLOW' ? EXIT.OK : verdict.decision === 'HOLD' ? EXIT.HOLD : EXIT.DENY);
+    });
+}
+
+export function driftJson(report: DriftReport, verdict: DriftVerdict): DriftJson {
+  return {
+    changed: report.changed,
+    decision: verdict.decision,
+    state: verdict.state,
+    severity: report.severity,
+    findings: report.findings.map((f) => ({
+      code: f.code,
+      severity: f.severity,
+      tool: f.itemKind === 'tool' ? f.itemKey : null,
+      path: f.path,
+      before: f.before ?? null,
+      after: f.after ?? null,
+      message: f.message,
+    })),
+  };
+}
+
+export function driftReportText(report: DriftReport, verdict: DriftVerdict): string {
+  const lines: string[] = [];
+  if (!report.changed) {
+    lines.push('No change: the live tools equal the approved ones.');
+  } else {
+    lines.push(`${verdict.decision} (${verdict.state}), worst severity ${report.severity}: ${verdict.reason}`);
+  }
+  const width = Math.max(0, ...report.findings.map((f) => f.code.length));
+  for (const f of report.findings) {
+    lines.push(`  ${f.severity.padEnd(8)} ${f.code.padEnd(width)}  ${f.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
