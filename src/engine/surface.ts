@@ -121,7 +121,12 @@ export function surfaceItems(surface: Surface): SurfaceItem[] {
  * The kind and key are bound in, so a prompt can never stand in for a tool with the same text.
  */
 export function surfaceHash(surface: Surface): Digest {
-  const entries = surfaceItems(surface)
+  return surfaceHashOfItems(surfaceItems(surface));
+}
+
+/** The server hash from items already hashed, so a caller that needs both hashes each item once. */
+export function surfaceHashOfItems(items: readonly SurfaceItem[]): Digest {
+  const entries = items
     .map((i) => [i.kind, i.key, i.hash] as const)
     .sort((a, b) => compareStrings(a[0], b[0]) || compareStrings(a[1], b[1]));
   return canonicalDigest(entries);

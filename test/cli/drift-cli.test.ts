@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DriftJsonSchema } from '../../src/cli/commands/drift.js';
 import { runCli } from '../support/run-cli.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -33,7 +34,7 @@ describe('airlock drift', () => {
     const live = { ...readFile, inputSchema: { ...readFile.inputSchema, properties: { ...readFile.inputSchema.properties, api_key: { type: 'string' } }, required: ['path', 'api_key'] } };
     const r = runCli(['drift', file('a.json', { tools: [readFile] }), file('b.json', { tools: [live] }), '--json']);
     expect(r.status).toBe(10);
-    const out = JSON.parse(r.stdout) as { decision: string; state: string; severity: string; changed: boolean; findings: Array<Record<string, unknown>> };
+    const out = DriftJsonSchema.parse(JSON.parse(r.stdout));
     expect(out).toMatchObject({ changed: true, decision: 'HOLD', state: 'AMBER', severity: 'high' });
     expect(out.findings).toContainEqual(
       expect.objectContaining({ code: 'schema.param.required-added', severity: 'high', tool: 'read_file', path: '/inputSchema/properties/api_key', before: null, after: { type: 'string' } }),

@@ -1,18 +1,31 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { ServerStateSchema } from '../../engine/decision.js';
+import { SEVERITIES, SeveritySchema } from '../../engine/severity.js';
 import { diffSurfaces, judgeDrift, type DriftReport, type DriftVerdict } from '../../engine/drift/index.js';
-import type { Finding } from '../../engine/finding.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { readToolListFile } from '../tool-list-file.js';
 
-/** The JSON the `drift --json` command prints: a stable contract for scripts. */
-export interface DriftJson {
-  changed: boolean;
-  decision: DriftVerdict['decision'];
-  state: DriftVerdict['state'];
-  severity: DriftReport['severity'];
-  findings: Array<{ code: string; severity: Finding['severity']; tool: string | null; path: string; before: unknown; after: unknown; message: string }>;
-}
+/** The JSON `drift --json` prints: a stable contract for scripts, checked by its own schema. */
+export const DriftJsonSchema = z.strictObject({
+  changed: z.boolean(),
+  decision: z.enum(['ALLOW', 'HOLD', 'DENY']),
+  state: ServerStateSchema,
+  severity: z.enum(['none', ...SEVERITIES]),
+  findings: z.array(
+    z.strictObject({
+      code: z.string(),
+      severity: SeveritySchema,
+      tool: z.string().nullable(),
+      path: z.string(),
+      before: z.unknown(),
+      after: z.unknown(),
+      message: z.string(),
+    }),
+  ),
+});
+export type DriftJson = z.infer<typeof DriftJsonSchema>;
 
 export function registerDrift(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -33,7 +46,7 @@ export function registerDrift(program: Command, io: CliIo, setExit: (code: numbe
 }
 
 export function driftJson(report: DriftReport, verdict: DriftVerdict): DriftJson {
-  return {
+  return DriftJsonSchema.parse({
     changed: report.changed,
     decision: verdict.decision,
     state: verdict.state,
@@ -47,7 +60,7 @@ export function driftJson(report: DriftReport, verdict: DriftVerdict): DriftJson
       after: f.after ?? null,
       message: f.message,
     })),
-  };
+  });
 }
 
 export function driftReportText(report: DriftReport, verdict: DriftVerdict): string {

@@ -1,9 +1,9 @@
 import type { Digest, JsonValue } from '../canonical-json.js';
 import type { ServerState } from '../decision.js';
-import { diffSurfaces, judgeDrift, type DriftReport, type DriftVerdict } from '../drift/index.js';
+import { diffSurfaces, judgeDrift, type DriftReport, type DriftVerdict, type ItemChange } from '../drift/index.js';
 import type { ItemStatus as GateItemStatus } from '../gate/gate.js';
 import type { JudgedCall } from '../gate/judged-methods.js';
-import { surfaceHash, type Surface } from '../surface.js';
+import type { Surface } from '../surface.js';
 import type { ApprovedBy, BaselineRecord, ServerRecord } from '../store/server-records.js';
 import { matchesUriTemplate } from './uri-template.js';
 
@@ -38,12 +38,14 @@ export interface ObserveOutcome {
  */
 export class ServerController {
   private report: DriftReport | null = null;
+  /** The report's items by kind and key: R3 looks one up on every call. */
+  private itemIndex = new Map<string, ItemChange>();
 
   constructor(
     private record: ServerRecord,
     private baseline: BaselineRecord | null,
   ) {
-    if (record.liveSurface) this.report = diffSurfaces(baseline?.surface ?? null, record.liveSurface);
+    if (record.liveSurface) this.setReport(diffSurfaces(baseline?.surface ?? null, record.liveSurface));
   }
 
   get name(): string {
@@ -64,12 +66,12 @@ export class ServerController {
    * light. Listing the same surface again changes nothing and logs nothing.
    */
   observe(live: Surface, now: string): ObserveOutcome {
-    const liveHash = surfaceHash(live);
-    const fresh = liveHash !== this.record.liveHash;
     const report = diffSurfaces(this.baseline?.surface ?? null, live);
+    const liveHash = report.liveHash;
+    const fresh = liveHash !== this.record.liveHash;
     const verdict = judgeDrift(report);
     this.record = { ...this.record, liveSurface: live, liveHash, updatedAt: now };
-    this.report = report;
+    this.setReport(report);
     const outcome: ObserveOutcome = { report, verdict, newBaseline: null, events: [] };
     if (!fresh) return outcome;
     const approvedHash = this.baseline?.surfaceHash ?? null;
@@ -85,7 +87,6 @@ export class ServerController {
     }
     if (verdict.decision === 'ALLOW' && verdict.autoApproved && this.baseline) {
       outcome.newBaseline = this.adopt(live, liveHash, 'auto-cosmetic', now);
-      outcome.report = this.report;
       outcome.events.push({ type: 'surface.approved', decision: 'ALLOW', findings: codes, approvedHash: liveHash, liveHash, detail: { approvedBy: 'auto-cosmetic', generation: outcome.newBaseline.generation, replaced: approvedHash } });
       return outcome;
     }
@@ -130,7 +131,7 @@ export class ServerController {
   /** Where a tool, prompt or resource stands against the approved baseline; the gate's R3 reads it. */
   itemStatus(kind: JudgedCall['kind'], key: string): GateItemStatus {
     if (!this.report) return 'unknown';
-    const found = this.report.items.find((i) => i.kind === kind && i.key === key);
+    const found = this.itemIndex.get(`${kind}\u0000${key}`);
     if (kind === 'resource' && !found) {
       // A resource read may name a URI that one of the server's templates produces.
       const template = this.report.items.find((i) => i.kind === 'resource-template' && i.status !== 'removed' && matchesUriTemplate(i.key, key));
@@ -139,11 +140,16 @@ export class ServerController {
     return found ? statusOf(found.status) : 'unknown';
   }
 
+  private setReport(report: DriftReport): void {
+    this.report = report;
+    this.itemIndex = new Map(report.items.map((i) => [`${i.kind}\u0000${i.key}`, i]));
+  }
+
   private adopt(surface: Surface, hash: Digest, by: ApprovedBy, now: string): BaselineRecord {
     const generation = this.record.generation + 1;
     this.baseline = { server: this.name, generation, surface, surfaceHash: hash, approvedAt: now, approvedBy: by };
     this.record = { ...this.record, state: 'GREEN', generation, updatedAt: now };
-    this.report = diffSurfaces(surface, surface);
+    this.setReport(diffSurfaces(surface, surface));
     return this.baseline;
   }
 }

@@ -1,6 +1,6 @@
 import type { Finding } from '../finding.js';
 import { severityRank, worstSeverity } from '../severity.js';
-import { ITEM_KINDS, surfaceHash, surfaceItems, type Surface, type SurfaceItem, type ToolDef } from '../surface.js';
+import { ITEM_KINDS, surfaceHashOfItems, surfaceItems, type Surface, type SurfaceItem, type ToolDef } from '../surface.js';
 import type { DriftReport, ItemChange } from './drift-types.js';
 import { diffItem, presenceSeverity } from './item-diff.js';
 import { ItemFindings } from './item-findings.js';
@@ -15,18 +15,19 @@ const itemId = (kind: string, key: string): string => `${kind}\u0000${key}`;
  * surface would let a small follow-up change launder the earlier one.
  */
 export function diffSurfaces(approved: Surface | null, live: Surface): DriftReport {
-  const liveHash = surfaceHash(live);
-  const approvedHash = approved === null ? null : surfaceHash(approved);
   const liveItems = surfaceItems(live);
+  const approvedItems = approved === null ? null : surfaceItems(approved);
+  const liveHash = surfaceHashOfItems(liveItems);
+  const approvedHash = approvedItems === null ? null : surfaceHashOfItems(approvedItems);
   const items: ItemChange[] = [];
   const extra: Finding[] = [];
 
-  if (approved === null) {
+  if (approvedItems === null) {
     // No baseline: everything is new, and all its text is checked as added text.
     for (const item of liveItems) items.push(addedItem(item, true));
     extra.push(firstSeenFinding(liveItems.length));
   } else {
-    const before = new Map(surfaceItems(approved).map((i) => [itemId(i.kind, i.key), i]));
+    const before = new Map(approvedItems.map((i) => [itemId(i.kind, i.key), i]));
     const after = new Map(liveItems.map((i) => [itemId(i.kind, i.key), i]));
     const gone = [...before.values()].filter((i) => !after.has(itemId(i.kind, i.key)));
     const fresh = liveItems.filter((i) => !before.has(itemId(i.kind, i.key)));
