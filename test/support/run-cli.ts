@@ -9,10 +9,11 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `airlock` command in a child process, as a user or a script would. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+/** Runs the real `airlock` command in a child process, as a user or a script would; `input` is piped to its stdin. */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: { input?: string } = {}): CliResult {
   const result = spawnSync(process.execPath, [AIRLOCK_BIN, ...args], {
     encoding: 'utf8',
+    input: options.input,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     timeout: 30_000,
   });

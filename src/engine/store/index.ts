@@ -6,3 +6,18 @@ export { ensurePrivateDir, ensurePrivateFile, tightenPrivateFile } from './priva
 export { APPROVERS, ApprovedBySchema, type ApprovedBy, type BaselineRecord, type ServerRecord } from './server-records.js';
 export { StoreError } from './store-error.js';
 export { openStore, Store, DB_FILE_NAME, BUSY_TIMEOUT_MS, type OpenStoreOptions, type BaselineRecordInput, type ServerRecordInput } from './store.js';
+export {
+  deleteServerConfig,
+  envKeyProblem,
+  getServerConfig,
+  listServerConfigs,
+  parseServerConfig,
+  putServerConfig,
+  ServerConfigError,
+  ServerConfigSchema,
+  ServerNameSchema,
+  ENV_KEY_PATTERN,
+  SERVER_NAME_PATTERN,
+  type ServerConfig,
+  type ServerConfigInput,
+} from './server-configs.js';

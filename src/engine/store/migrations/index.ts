@@ -1,10 +1,12 @@
 import { migration001 } from './001-initial.js';
+import { migration002 } from './002-server-configs.js';
+import { migration003 } from './003-quarantined-items.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in order. Append new ones here; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([migration001]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([migration001, migration002, migration003]);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
