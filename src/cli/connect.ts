@@ -1,0 +1,160 @@
+import path from 'node:path';
+import type { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+// The hot path of every MCP server start: node builtins and small modules only (no commander,
+// no zod, no SQLite), so `airlock connect` relays its first byte soon after node itself is up.
+import { defaultHome } from '../engine/store/home-dir.js';
+import { errorMessage } from '../engine/store/store-error.js';
+import { encodeHelloLine, parseHelloReplyLine, readFirstLine } from '../proxy/hello-line.js';
+import { hostSocketPath } from '../proxy/host-socket-path.js';
+import type { Hello } from '../proxy/local-socket.js';
+import { connectOnce, connectUntil, startHostInBackground, type StartedHost } from './connect-autostart.js';
+import { answerRequestsWithError } from './connect-refusal.js';
+import { relaySession } from './connect-relay.js';
+import { EXIT } from './exit-codes.js';
+
+/** The client's stdio: raw streams, since `connect` relays bytes and never re-encodes them. */
+export interface ConnectIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export function processConnectIo(): ConnectIo {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** How long a Host started in the background gets to open its socket. */
+export const AUTOSTART_WAIT_MS = 4_000;
+/** The Host's hello reply must arrive by this long after start, so a failure still reaches the client within 5 s. */
+export const HELLO_DEADLINE_MS = 4_500;
+
+export const CONNECT_USAGE = `Usage: airlock connect NAME [--home DIR] [--no-autostart]
+
+Use it in an AI client's MCP configuration in place of the server's own command: it relays the
+client's stdio to the server NAME through the Airlock Host, starting the Host in the background
+when it is not running.
+
+Options:
+  --home DIR       Airlock data folder (default: $AIRLOCK_HOME, else the app-data folder)
+  --no-autostart   answer with an error instead of starting the Host
+`;
+
+interface ConnectArgs {
+  name: string;
+  home: string | undefined;
+  autostart: boolean;
+}
+
+/** `airlock connect NAME [--home DIR] [--no-autostart]`; returns the exit code. */
+export async function runConnect(argv: readonly string[], io: ConnectIo = processConnectIo()): Promise<number> {
+  const started = Date.now();
+  const args = parseConnectArgs(argv);
+  if ('help' in args) {
+    io.stdout.write(CONNECT_USAGE);
+    return EXIT.OK;
+  }
+  if ('error' in args) {
+    io.stderr.write(CONNECT_USAGE);
+    return refuse(io, `${args.error} (run "airlock connect --help")`, EXIT.BAD_INPUT);
+  }
+  const home = path.resolve(args.home ?? defaultHome(io.env));
+  const serve = args.home === undefined && !io.env.AIRLOCK_HOME ? 'airlock serve' : `airlock serve --home ${shellQuote(home)}`;
+  const session = await openSession(args, home, serve, io, started);
+  if (typeof session === 'string') return refuse(io, session, EXIT.FAILED);
+  const end = await relaySession(session, io, `the Airlock host stopped; your call was not completed. Restart the client or run: ${serve}`);
+  if (end.message) io.stderr.write(`airlock connect: ${end.message}\n`);
+  return end.code;
+}
+
+/** The Host's socket after a successful hello, or what went wrong and what to do. */
+async function openSession(args: ConnectArgs, home: string, serve: string, io: ConnectIo, started: number): Promise<Socket | string> {
+  let socketPath: string;
+  try {
+    socketPath = hostSocketPath(home);
+  } catch (error) {
+    return `cannot use the Airlock home ${home}: ${errorMessage(error)}`;
+  }
+  let attempt = await connectOnce(socketPath);
+  let host: StartedHost | undefined;
+  if ('notListening' in attempt) {
+    if (!args.autostart) return `Airlock is not running for home ${home} and --no-autostart was given. Start it with: ${serve}`;
+    try {
+      host = startHostInBackground(home, io.env);
+    } catch (error) {
+      return `Airlock is not running for home ${home} and could not be started: ${errorMessage(error)} Start it with: ${serve}`;
+    }
+    attempt = await connectUntil(socketPath, Date.now() + AUTOSTART_WAIT_MS);
+  }
+  if ('notListening' in attempt) {
+    const exit = host?.exitCode();
+    const exited = exit === undefined ? '' : ` (it exited${exit === null ? '' : ` with code ${exit}`})`;
+    return `Airlock is not running for home ${home}: the Host started in the background did not open its socket within ${AUTOSTART_WAIT_MS / 1000} s${exited}. See ${host?.logPath ?? 'its log'}, or start it yourself with: ${serve}`;
+  }
+  if ('failed' in attempt) return `cannot reach the Airlock Host for home ${home} at ${socketPath} (${attempt.failed}). Run the client as the user who runs Airlock, or restart it with: ${serve}`;
+
+  const socket = attempt.socket;
+  socket.on('error', () => {}); // every failure below surfaces as a rejected read or a 'close'
+  const hello: Hello = { hello: 'connect', v: 1, server: args.name, cwd: io.cwd, path: io.env.PATH ?? null };
+  socket.write(encodeHelloLine(hello));
+  let line: Buffer;
+  try {
+    line = await readFirstLine(socket, { timeoutMs: Math.max(1_000, started + HELLO_DEADLINE_MS - Date.now()) });
+  } catch (error) {
+    socket.destroy();
+    return `the Airlock Host for home ${home} did not answer the connection for "${args.name}" (${errorMessage(error)}). Restart it with: ${serve}`;
+  }
+  const reply = parseHelloReplyLine(line);
+  if (!reply || reply.hello === 'error') {
+    socket.destroy();
+    return reply
+      ? `Airlock cannot connect "${args.name}": ${reply.message}`
+      : `the Airlock Host for home ${home} answered in a way this airlock connect does not understand. Update Airlock so that the client and the Host are the same version.`;
+  }
+  return socket;
+}
+
+/** Says why on stderr (clients log it) and as a JSON-RPC error to each request (clients show it). */
+async function refuse(io: ConnectIo, message: string, code: number): Promise<number> {
+  io.stderr.write(`airlock connect: ${message}\n`);
+  // A person at a terminal has read stderr; only a client on a pipe waits for JSON-RPC.
+  if (!(io.stdin as { isTTY?: boolean }).isTTY) await answerRequestsWithError(io, message);
+  return code;
+}
+
+/** Hand-parsed: commander costs more to load than this whole command's start-up budget. */
+function parseConnectArgs(argv: readonly string[]): ConnectArgs | { help: true } | { error: string } {
+  const names: string[] = [];
+  let home: string | undefined;
+  let autostart = true;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      names.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '-h' || arg === '--help') return { help: true };
+    if (arg === '--no-autostart') autostart = false;
+    else if (arg === '--home') {
+      const value = argv[i + 1];
+      if (value === undefined) return { error: 'option --home needs a folder' };
+      home = value;
+      i += 1;
+    } else if (arg.startsWith('--home=')) home = arg.slice('--home='.length);
+    else if (arg.startsWith('-') && arg !== '-') return { error: `unknown option ${arg}` };
+    else names.push(arg);
+  }
+  if (home === '') return { error: 'option --home needs a folder' };
+  const [name, ...extra] = names;
+  if (name === undefined || name === '') return { error: 'missing the server NAME' };
+  if (extra.length > 0) return { error: `expected one server NAME, got ${names.length}: ${names.join(' ')}` };
+  return { name, home, autostart };
+}
+
+/** A path as the user would type it back: quoted when it holds spaces (macOS's "Application Support"). */
+function shellQuote(text: string): string {
+  if (/^[\w@%+=:,./\\-]+$/.test(text)) return text;
+  return process.platform === 'win32' ? `"${text}"` : `'${text.replace(/'/g, `'\\''`)}'`;
+}
