@@ -1,7 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerDrift } from './commands/drift.js';
+import { registerReview } from './commands/review.js';
+import { registerServe } from './commands/serve.js';
+import { registerServers } from './commands/servers.js';
+import { registerTools } from './commands/tools.js';
+import { runConnect } from './connect.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { homeFrom } from './home-option.js';
 import { processIo, type CliIo } from './io.js';
 import { packageVersion } from './version.js';
 
@@ -15,6 +21,20 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerDrift(program, io, setExit);
   registerAudit(program, io, setExit);
+  registerServers(program, io, setExit);
+  registerServe(program, io);
+  registerReview(program, io, setExit);
+  registerTools(program, io);
+  // bin/airlock.js runs `airlock connect …` without this file (start-up budget); this entry lists it
+  // in --help and serves `airlock --home DIR connect NAME`.
+  program
+    .command('connect')
+    .description("relay an AI client's stdio to the MCP server NAME through the Airlock Host (use it in place of the server's command)")
+    .argument('<name>', 'the server, as named in Airlock')
+    .option('--no-autostart', 'answer with an error instead of starting the Host when it is not running')
+    .action(async (name: string, options: { autostart: boolean }, command: Command) => {
+      setExit(await runConnect([name, '--home', homeFrom(command, io), ...(options.autostart ? [] : ['--no-autostart'])]));
+    });
   return program;
 }
 

@@ -3,13 +3,13 @@ import type { ServerState } from '../decision.js';
 import { diffSurfaces, judgeDrift, type DriftReport, type DriftVerdict, type ItemChange } from '../drift/index.js';
 import type { ItemStatus as GateItemStatus } from '../gate/gate.js';
 import type { JudgedCall } from '../gate/judged-methods.js';
-import type { Surface } from '../surface.js';
+import { emptySurface, surfaceHash, surfaceItems, type ItemKind, type Surface } from '../surface.js';
 import type { ApprovedBy, BaselineRecord, ServerRecord } from '../store/server-records.js';
 import { matchesUriTemplate } from './uri-template.js';
 
 /** Something the controller did that the audit log must record. */
 export interface ControllerEvent {
-  type: 'surface.observed' | 'drift.detected' | 'surface.approved' | 'server.quarantined';
+  type: 'surface.observed' | 'drift.detected' | 'surface.approved' | 'server.quarantined' | 'item.quarantined';
   decision: 'ALLOW' | 'HOLD' | 'DENY' | null;
   findings: string[];
   approvedHash: Digest | null;
@@ -41,10 +41,15 @@ export class ServerController {
   /** The report's items by kind and key: R3 looks one up on every call. */
   private itemIndex = new Map<string, ItemChange>();
 
+  /** Items the user quarantined one by one, by item id, with the reason given. */
+  private readonly quarantined = new Map<string, string>();
+
   constructor(
     private record: ServerRecord,
     private baseline: BaselineRecord | null,
+    quarantinedItems: Iterable<{ kind: string; key: string; reason: string }> = [],
   ) {
+    for (const q of quarantinedItems) this.quarantined.set(itemId(q.kind, q.key), q.reason);
     if (record.liveSurface) this.setReport(diffSurfaces(baseline?.surface ?? null, record.liveSurface));
   }
 
@@ -115,6 +120,7 @@ export class ServerController {
     const fromState = this.record.state;
     const replaced = this.baseline?.surfaceHash ?? null;
     const baseline = this.adopt(liveSurface, liveHash, by, now);
+    this.quarantined.clear();
     return {
       baseline,
       events: [{ type: 'surface.approved', decision: 'ALLOW', findings: [], approvedHash: liveHash, liveHash, detail: { approvedBy: by, generation: baseline.generation, fromState, replaced } }],
@@ -128,10 +134,72 @@ export class ServerController {
     return [{ type: 'server.quarantined', decision: 'DENY', findings: [], approvedHash: this.baseline?.surfaceHash ?? null, liveHash: this.record.liveHash, detail: { by: 'user', reason } }];
   }
 
+  /**
+   * Approves one item (a tool the user answered "y" for): the new baseline is the approved one
+   * with that item taken from the live surface. Bound to the item hash the user was shown.
+   */
+  approveItem(kind: ItemKind, key: string, shownHash: string, by: ApprovedBy, now: string): { baseline: BaselineRecord; events: ControllerEvent[] } {
+    const label = `${kind} "${key}" on "${this.name}"`;
+    if (this.record.state === 'RED') {
+      throw new ApprovalRefusedError(`${label} cannot be approved on its own: the server is quarantined. Review the whole server with: airlock review ${this.name}`);
+    }
+    const live = this.record.liveSurface ? surfaceItems(this.record.liveSurface).find((i) => i.kind === kind && i.key === key) : undefined;
+    if (!live) throw new ApprovalRefusedError(`${label} is not in the server's live surface, so there is nothing to approve. List it again with: airlock tools list ${this.name}`);
+    if (shownHash !== live.hash) {
+      throw new ApprovalRefusedError(`approval refused for ${label}: it changed since you reviewed it (you saw ${shownHash}, it is now ${live.hash}). Review it again with: airlock review ${this.name}`);
+    }
+    const surface = withItem(this.baseline?.surface ?? emptySurface(), kind, key, live.value);
+    const replaced = this.baseline?.surfaceHash ?? null;
+    const baseline = this.adopt(surface, surfaceHash(surface), by, now);
+    this.quarantined.delete(itemId(kind, key));
+    return {
+      baseline,
+      events: [{ type: 'surface.approved', decision: 'ALLOW', findings: [], approvedHash: baseline.surfaceHash, liveHash: this.record.liveHash, detail: { approvedBy: by, generation: baseline.generation, item: `${kind}:${key}`, itemHash: live.hash, replaced } }],
+    };
+  }
+
+  /** Quarantines one item: its calls are denied and it is not served; the rest of the server goes on. */
+  quarantineItem(kind: ItemKind, key: string, reason: string, now: string): ControllerEvent[] {
+    if (this.quarantined.has(itemId(kind, key))) return [];
+    this.quarantined.set(itemId(kind, key), reason);
+    this.record = { ...this.record, updatedAt: now };
+    return [{ type: 'item.quarantined', decision: 'DENY', findings: [], approvedHash: this.baseline?.surfaceHash ?? null, liveHash: this.record.liveHash, detail: { item: `${kind}:${key}`, reason } }];
+  }
+
+  quarantinedItems(): Array<{ kind: string; key: string; reason: string }> {
+    return [...this.quarantined].map(([id, reason]) => {
+      const [kind = '', key = ''] = id.split('\u0000');
+      return { kind, key, reason };
+    });
+  }
+
+  /**
+   * What the model may read from this server now: each approved item that the server still
+   * offers, in its APPROVED form, so unapproved text never reaches the model. New items are
+   * withheld, removed ones removed, quarantined ones hidden; a RED server serves nothing.
+   */
+  servedSurface(): Surface {
+    const served = emptySurface();
+    if (this.record.state === 'RED' || !this.baseline) return served;
+    const approved = this.baseline.surface;
+    const offered = (kind: ItemKind, key: string): boolean => {
+      const change = this.itemIndex.get(itemId(kind, key));
+      return change !== undefined && change.status !== 'removed' && change.status !== 'added' && !this.quarantined.has(itemId(kind, key));
+    };
+    served.tools = approved.tools.filter((t) => offered('tool', t.name));
+    served.prompts = approved.prompts.filter((p) => offered('prompt', p.name));
+    served.resources = approved.resources.filter((r) => offered('resource', r.uri));
+    served.resourceTemplates = approved.resourceTemplates.filter((r) => offered('resource-template', r.uriTemplate));
+    if (approved.instructions !== undefined) served.instructions = approved.instructions;
+    if (approved.serverInfo !== undefined) served.serverInfo = approved.serverInfo;
+    return served;
+  }
+
   /** Where a tool, prompt or resource stands against the approved baseline; the gate's R3 reads it. */
   itemStatus(kind: JudgedCall['kind'], key: string): GateItemStatus {
     if (!this.report) return 'unknown';
-    const found = this.itemIndex.get(`${kind}\u0000${key}`);
+    if (this.quarantined.has(itemId(kind, key))) return 'quarantined';
+    const found = this.itemIndex.get(itemId(kind, key));
     if (kind === 'resource' && !found) {
       // A resource read may name a URI that one of the server's templates produces.
       const template = this.report.items.find((i) => i.kind === 'resource-template' && i.status !== 'removed' && matchesUriTemplate(i.key, key));
@@ -142,17 +210,25 @@ export class ServerController {
 
   private setReport(report: DriftReport): void {
     this.report = report;
-    this.itemIndex = new Map(report.items.map((i) => [`${i.kind}\u0000${i.key}`, i]));
+    this.itemIndex = new Map(report.items.map((i) => [itemId(i.kind, i.key), i]));
   }
 
+  /**
+   * Makes `surface` the approved baseline (a new generation) and re-judges the live surface
+   * against it: GREEN when they are equal or differ only cosmetically, AMBER otherwise.
+   */
   private adopt(surface: Surface, hash: Digest, by: ApprovedBy, now: string): BaselineRecord {
     const generation = this.record.generation + 1;
     this.baseline = { server: this.name, generation, surface, surfaceHash: hash, approvedAt: now, approvedBy: by };
-    this.record = { ...this.record, state: 'GREEN', generation, updatedAt: now };
-    this.setReport(diffSurfaces(surface, surface));
+    const live = this.record.liveSurface ?? surface;
+    const report = diffSurfaces(surface, live);
+    this.record = { ...this.record, state: judgeDrift(report).decision === 'ALLOW' ? 'GREEN' : 'AMBER', generation, updatedAt: now };
+    this.setReport(report);
     return this.baseline;
   }
 }
+
+const itemId = (kind: string, key: string): string => `${kind}\u0000${key}`;
 
 function statusOf(status: DriftReport['items'][number]['status']): GateItemStatus {
   switch (status) {
@@ -165,4 +241,31 @@ function statusOf(status: DriftReport['items'][number]['status']): GateItemStatu
     case 'removed':
       return 'removed';
   }
+}
+
+/** A copy of `surface` with one item set to `value` (added, or replacing the item of that key). */
+function withItem(surface: Surface, kind: ItemKind, key: string, value: unknown): Surface {
+  const next: Surface = { ...surface, tools: [...surface.tools], prompts: [...surface.prompts], resources: [...surface.resources], resourceTemplates: [...surface.resourceTemplates] };
+  const put = <T>(list: T[], keyOf: (item: T) => string): T[] => [...list.filter((i) => keyOf(i) !== key), value as T];
+  switch (kind) {
+    case 'tool':
+      next.tools = put(next.tools, (t) => t.name);
+      break;
+    case 'prompt':
+      next.prompts = put(next.prompts, (p) => p.name);
+      break;
+    case 'resource':
+      next.resources = put(next.resources, (r) => r.uri);
+      break;
+    case 'resource-template':
+      next.resourceTemplates = put(next.resourceTemplates, (r) => r.uriTemplate);
+      break;
+    case 'instructions':
+      next.instructions = value as string;
+      break;
+    case 'server-info':
+      next.serverInfo = value as Surface['serverInfo'];
+      break;
+  }
+  return next;
 }

@@ -1,8 +1,10 @@
-import { appendAuditEvent, type AuditEvent } from '../audit/index.js';
+import { appendAuditEvent, type AuditEvent, type AuditEventInput } from '../audit/index.js';
 import type { ServerState } from '../decision.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, type GateContext, type PolicyMode, type RequestJudgement } from '../gate/gate.js';
 import type { Surface } from '../surface.js';
+import { deleteQuarantinedItems, listQuarantinedItems, putQuarantinedItem } from '../store/quarantined-items.js';
 import type { ApprovedBy, BaselineRecord, Store } from '../store/index.js';
+import type { ItemKind } from '../surface.js';
 import { ServerController, type ControllerEvent, type ObserveOutcome } from './server-controller.js';
 
 /**
@@ -28,7 +30,7 @@ export class TrustRegistry {
         // Fail closed: a state that names a baseline the store does not have cannot be trusted.
         throw new Error(`server "${name}" is at generation ${record.generation} but its baseline is missing from ${this.store.path}; run: airlock audit verify`);
       }
-      controller = new ServerController(record, baseline);
+      controller = new ServerController(record, baseline, listQuarantinedItems(this.store, name));
       this.controllers.set(name, controller);
     }
     return controller;
@@ -57,6 +59,19 @@ export class TrustRegistry {
     });
   }
 
+  approveItem(name: string, kind: ItemKind, key: string, shownHash: string, by: ApprovedBy): BaselineRecord {
+    const controller = this.controller(name);
+    return this.commit(controller, () => {
+      const { baseline, events } = controller.approveItem(kind, key, shownHash, by, this.clock());
+      return { result: baseline, events, baseline };
+    });
+  }
+
+  quarantineItem(name: string, kind: ItemKind, key: string, reason: string): void {
+    const controller = this.controller(name);
+    this.commit(controller, () => ({ result: undefined, events: controller.quarantineItem(kind, key, reason, this.clock()), baseline: null }));
+  }
+
   quarantine(name: string, reason: string): void {
     const controller = this.controller(name);
     this.commit(controller, () => ({ result: undefined, events: controller.quarantine(reason, this.clock()), baseline: null }));
@@ -70,20 +85,24 @@ export class TrustRegistry {
 
   /** Logs the gate's decision on one message; the call's arguments are hashed, never stored. */
   recordDecision(name: string, judgement: RequestJudgement): AuditEvent {
+    return appendAuditEvent(this.store, this.decisionEvent(name, judgement));
+  }
+
+  /** The audit event for a gate decision, for callers that batch their appends. */
+  decisionEvent(name: string, judgement: RequestJudgement, type = 'call.decided'): AuditEventInput {
     const { verdict, call } = judgement;
     const controller = this.controller(name);
-    const baseline = controller.snapshot.baseline;
-    return appendAuditEvent(this.store, {
-      type: 'call.decided',
+    return {
+      type,
       server: name,
       tool: call?.key ?? null,
       decision: verdict.decision,
       rule: verdict.rule,
-      approvedHash: baseline?.surfaceHash ?? null,
+      approvedHash: controller.snapshot.baseline?.surfaceHash ?? null,
       liveHash: controller.snapshot.record.liveHash,
       ...(call?.args !== undefined ? { args: call.args } : {}),
       detail: { code: verdict.code, method: call?.method ?? null, ...(verdict.wouldHave ? { wouldHave: verdict.wouldHave.decision } : {}) },
-    });
+    };
   }
 
   /**
@@ -98,6 +117,9 @@ export class TrustRegistry {
         const { result, events, baseline } = step();
         if (baseline) this.store.insertBaseline(baseline);
         this.store.putServer(controller.snapshot.record);
+        deleteQuarantinedItems(this.store, name);
+        const at = this.clock();
+        for (const q of controller.quarantinedItems()) putQuarantinedItem(this.store, { server: name, ...q, quarantinedAt: at });
         for (const e of events) {
           appendAuditEvent(this.store, { type: e.type, server: name, decision: e.decision, findings: e.findings, approvedHash: e.approvedHash, liveHash: e.liveHash, detail: e.detail });
         }

@@ -3,7 +3,7 @@ import { classifyJsonRpc, RPC_INVALID_PARAMS, RPC_INVALID_REQUEST, RPC_PARSE_ERR
 import { judgedCall, type JudgedCall } from './judged-methods.js';
 import { verdict, type Verdict } from './verdict.js';
 
-export type ItemStatus = 'approved' | 'held' | 'removed' | 'unknown';
+export type ItemStatus = 'approved' | 'held' | 'quarantined' | 'removed' | 'unknown';
 export type PolicyMode = 'enforce' | 'monitor';
 
 /** What the gate needs to know about the server a message is for; the controller provides it. */
@@ -101,6 +101,8 @@ function judgeCall(call: JudgedCall, ctx: GateContext): Verdict | undefined {
       return undefined;
     case 'held':
       return verdict('HOLD', 'R3', `${call.kind}.held`, `${what} is held: it changed or is new since you approved this server. Review it with: airlock review ${ctx.server}`);
+    case 'quarantined':
+      return verdict('DENY', 'R3', `${call.kind}.quarantined`, `${what} was denied: it is quarantined. Review it with: airlock review ${ctx.server}`);
     case 'removed':
       return verdict('DENY', 'R3', `${call.kind}.removed`, `${what} was denied: the server no longer offers it`);
     case 'unknown':

@@ -1,0 +1,110 @@
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { ITEM_KINDS, type ItemKind } from '../../engine/surface.js';
+import type { HostControl } from '../../host/control.js';
+import type { ReviewItem } from '../../host/review-items.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { homeFrom } from '../home-option.js';
+import { withHostControl } from '../host-access.js';
+import type { CliIo } from '../io.js';
+import { reviewItemText } from '../review-text.js';
+
+export function registerReview(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('review')
+    .description('show each item waiting for your answer (findings, approved vs live) and ask Approve? [y/N]')
+    .argument('[server]', 'only this server')
+    .option('--json', 'list the pending items as JSON and ask nothing')
+    .action(async (server: string | undefined, options: { json?: boolean }, command: Command) => {
+      await withHostControl(homeFrom(command, io), async (host) => {
+        const items = await host.review(server);
+        if (options.json) return io.out(`${JSON.stringify(items, null, 2)}\n`);
+        if (items.length === 0) return io.out('Nothing waits for review: every server serves what you approved.\n');
+        if (!process.stdin.isTTY) {
+          for (const item of items) io.out(reviewItemText(item) + `   approve: ${approveHint(item)}\n   or:      airlock quarantine ${item.server} ${item.kind === 'tool' ? item.key : `--kind ${item.kind} ${item.key}`}\n\n`);
+          return;
+        }
+        await askEach(host, items, io);
+      });
+    });
+
+  program
+    .command('approve')
+    .description('approve a server\'s live surface, or one tool of it, by the hash you reviewed')
+    .argument('<server>')
+    .argument('[item]', 'a tool name (or, with --kind, a prompt, resource or template key)')
+    .requiredOption('--hash <hash>', 'the hash shown by `airlock review` (the surface hash, or the item hash for one item)')
+    .option('--kind <kind>', `the item's kind: ${ITEM_KINDS.join(', ')}`, 'tool')
+    .action(async (server: string, item: string | undefined, options: { hash: string; kind: string }, command: Command) => {
+      const kind = itemKind(options.kind);
+      await withHostControl(homeFrom(command, io), async (host) => {
+        const result = await refusalsAsUsage(() => host.approve(server, item === undefined ? { hash: options.hash } : { kind, key: item, hash: options.hash }));
+        io.out(`approved ${item === undefined ? `"${server}"` : `${kind} "${item}" on "${server}"`}: the server is ${result.state}, generation ${result.generation}\n`);
+      });
+      setExit(EXIT.OK);
+    });
+
+  program
+    .command('quarantine')
+    .description('quarantine a server (every call denied until you approve a new baseline), or one tool of it')
+    .argument('<server>')
+    .argument('[item]', 'a tool name (or, with --kind, another item)')
+    .option('--kind <kind>', `the item's kind: ${ITEM_KINDS.join(', ')}`, 'tool')
+    .option('--reason <text>', 'why, for the audit log')
+    .action(async (server: string, item: string | undefined, options: { kind: string; reason?: string }, command: Command) => {
+      const kind = itemKind(options.kind);
+      await withHostControl(homeFrom(command, io), async (host) => {
+        const target = { ...(item === undefined ? {} : { kind, key: item }), ...(options.reason ? { reason: options.reason } : {}) };
+        const result = await refusalsAsUsage(() => host.quarantine(server, target));
+        io.out(`quarantined ${item === undefined ? `"${server}"` : `${kind} "${item}" on "${server}"`}: the server is ${result.state}\n`);
+      });
+    });
+}
+
+async function askEach(host: HostControl, items: ReviewItem[], io: CliIo): Promise<void> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    for (const item of items) {
+      io.out(reviewItemText(item));
+      if (item.hash === null) {
+        io.out(`   A removal is approved with the whole server: ${approveHint(item)}\n\n`);
+        continue;
+      }
+      const answer = (await rl.question('Approve? [y/N] ')).trim().toLowerCase();
+      const target = { kind: item.kind, key: item.key };
+      try {
+        if (answer === 'y' || answer === 'yes') {
+          const r = await host.approve(item.server, { ...target, hash: item.hash });
+          io.out(`   approved; "${item.server}" is ${r.state}\n\n`);
+        } else {
+          const r = await host.quarantine(item.server, { ...target, reason: 'answered n in airlock review' });
+          io.out(`   quarantined: its calls are denied; "${item.server}" is ${r.state}\n\n`);
+        }
+      } catch (error) {
+        io.out(`   ${(error as Error).message}\n\n`);
+      }
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+function approveHint(item: ReviewItem): string {
+  if (item.hash === null) return `airlock approve ${item.server} --hash ${item.surfaceHash}`;
+  const kind = item.kind === 'tool' ? '' : ` --kind ${item.kind}`;
+  return `airlock approve ${item.server} ${JSON.stringify(item.key)}${kind} --hash ${item.hash}`;
+}
+
+function itemKind(value: string): ItemKind {
+  if ((ITEM_KINDS as readonly string[]).includes(value)) return value as ItemKind;
+  throw new UsageError(`--kind must be one of ${ITEM_KINDS.join(', ')}, not "${value}"`);
+}
+
+/** A refused approval is the user's to fix (review again), not a crash: exit 2 with its message. */
+async function refusalsAsUsage<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { Host } from '../../host/host.js';
+import { UsageError } from '../exit-codes.js';
+import { homeFrom } from '../home-option.js';
+import type { CliIo } from '../io.js';
+
+export function registerServe(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('run the Airlock Host headless: clients reach it through `airlock connect`; stops cleanly on Ctrl-C')
+    .option('--hold-timeout <seconds>', 'how long a held call waits for your answer before it is denied', '120')
+    .action(async (options: { holdTimeout: string }, command: Command) => {
+      const seconds = Number(options.holdTimeout);
+      if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--hold-timeout must be a positive number of seconds, not "${options.holdTimeout}"`);
+      const home = homeFrom(command, io);
+      const host = await Host.start({ home, holdTimeoutMs: Math.round(seconds * 1000) });
+      const stamp = (): string => new Date().toISOString().slice(11, 19);
+      host.on('log', (message) => io.out(`${stamp()} ${message}\n`));
+      io.out(`Airlock host for ${home} listening on ${host.socketPath} (pid ${process.pid}). Held calls wait ${seconds} s; review them with: airlock review\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          io.out(`${stamp()} ${signal}: finishing in-flight calls, then stopping\n`);
+          void host.stop().then(resolve);
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+      io.out(`${stamp()} stopped\n`);
+    });
+}

@@ -1,0 +1,35 @@
+import { diffLines } from 'diff';
+import { formatCodePoint, isInvisibleCodePoint } from '../engine/drift/unicode-text.js';
+import type { ReviewItem } from '../host/review-items.js';
+
+/** Invisible and control characters, shown as ⟨U+XXXX⟩ so a person sees what the model would read. */
+export function showInvisible(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    out += isInvisibleCodePoint(cp) ? `⟨${formatCodePoint(cp)}⟩` : ch;
+  }
+  return out;
+}
+
+function pretty(value: unknown): string {
+  return value === null || value === undefined ? '' : `${showInvisible(JSON.stringify(value, null, 2))}\n`;
+}
+
+/** A line diff of the approved and live definitions: "-" approved only, "+" live only. */
+export function definitionDiff(approved: unknown, live: unknown): string {
+  return diffLines(pretty(approved), pretty(live))
+    .flatMap((part) => {
+      const mark = part.added ? '+ ' : part.removed ? '- ' : '  ';
+      return part.value.replace(/\n$/, '').split('\n').map((line) => `${mark}${line}`);
+    })
+    .join('\n');
+}
+
+export function reviewItemText(item: ReviewItem): string {
+  const lines = [`── ${item.server} / ${item.kind} "${item.key}": ${item.status}${item.quarantined ? ' (quarantined)' : ''} — server is ${item.state}`];
+  for (const f of item.findings) lines.push(`   ${f.severity.padEnd(8)} ${f.code}  ${showInvisible(f.message)}`);
+  if (item.pendingCalls.length > 0) lines.push(`   ${item.pendingCalls.length} call(s) waiting; the first is denied at ${item.pendingCalls[0]?.expiresAt}`);
+  lines.push(definitionDiff(item.approved, item.live).replace(/^/gm, '   '));
+  return `${lines.join('\n')}\n`;
+}

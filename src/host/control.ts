@@ -1,0 +1,175 @@
+import net from 'node:net';
+import { z } from 'zod';
+import type { ServerState } from '../engine/decision.js';
+import { ITEM_KINDS, type ItemKind } from '../engine/surface.js';
+import { LineFramer } from '../proxy/line-framer.js';
+import { hostSocketPath, readHelloReply, writeHello } from '../proxy/local-socket.js';
+import type { HoldView } from './host-events.js';
+import type { ReviewItem } from './review-items.js';
+
+export interface ServerSummary {
+  name: string;
+  state: ServerState;
+  generation: number;
+  held: number;
+  pendingCalls: number;
+}
+
+export interface ToolState {
+  server: string;
+  tool: string;
+  status: string;
+  gate: string;
+  severity: string;
+}
+
+/** What the CLI (and later the UI) asks of a Host, whether it runs in this process or behind the socket. */
+export interface HostControl {
+  status(): { home: string; pid: number; sessions: number; servers: ServerSummary[] } | Promise<{ home: string; pid: number; sessions: number; servers: ServerSummary[] }>;
+  servers(): ServerSummary[] | Promise<ServerSummary[]>;
+  review(server?: string): ReviewItem[] | Promise<ReviewItem[]>;
+  holdsList(): HoldView[] | Promise<HoldView[]>;
+  tools(server?: string): ToolState[] | Promise<ToolState[]>;
+  approve(server: string, target: { kind?: ItemKind; key?: string; hash: string }): { state: ServerState; generation: number } | Promise<{ state: ServerState; generation: number }>;
+  quarantine(server: string, target: { kind?: ItemKind; key?: string; reason?: string }): { state: ServerState } | Promise<{ state: ServerState }>;
+}
+
+const ItemTarget = { kind: z.enum(ITEM_KINDS).optional(), key: z.string().optional() };
+const ControlRequestSchema = z.discriminatedUnion('method', [
+  z.object({ id: z.number(), method: z.literal('status') }),
+  z.object({ id: z.number(), method: z.literal('servers') }),
+  z.object({ id: z.number(), method: z.literal('holdsList') }),
+  z.object({ id: z.number(), method: z.literal('review'), params: z.object({ server: z.string().optional() }) }),
+  z.object({ id: z.number(), method: z.literal('tools'), params: z.object({ server: z.string().optional() }) }),
+  z.object({ id: z.number(), method: z.literal('approve'), params: z.object({ server: z.string(), target: z.object({ ...ItemTarget, hash: z.string() }) }) }),
+  z.object({ id: z.number(), method: z.literal('quarantine'), params: z.object({ server: z.string(), target: z.object({ ...ItemTarget, reason: z.string().optional() }) }) }),
+]);
+type ControlRequest = z.infer<typeof ControlRequestSchema>;
+
+/** Answers control requests (one JSON object a line) from a CLI connected to the Host's socket. */
+export function serveControl(socket: net.Socket, host: HostControl, log: (message: string) => void): void {
+  const framer = new LineFramer({
+    maxBytes: 1024 * 1024,
+    onLine: (line) => void answer(line),
+    onOversize: () => socket.destroy(),
+  });
+  const answer = async (line: Buffer): Promise<void> => {
+    let request: ControlRequest;
+    try {
+      request = ControlRequestSchema.parse(JSON.parse(line.toString('utf8')));
+    } catch (error) {
+      log(`refused a malformed control request: ${(error as Error).message}`);
+      socket.write(`${JSON.stringify({ id: null, error: 'malformed control request' })}\n`);
+      return;
+    }
+    try {
+      const result = await dispatch(host, request);
+      socket.write(`${JSON.stringify({ id: request.id, result })}\n`);
+    } catch (error) {
+      socket.write(`${JSON.stringify({ id: request.id, error: (error as Error).message })}\n`);
+    }
+  };
+  socket.on('data', (chunk: Buffer) => framer.push(chunk));
+  socket.resume();
+}
+
+function dispatch(host: HostControl, r: ControlRequest): unknown {
+  switch (r.method) {
+    case 'status':
+      return host.status();
+    case 'servers':
+      return host.servers();
+    case 'holdsList':
+      return host.holdsList();
+    case 'review':
+      return host.review(r.params.server);
+    case 'tools':
+      return host.tools(r.params.server);
+    case 'approve':
+      return host.approve(r.params.server, stripUndefined(r.params.target));
+    case 'quarantine':
+      return host.quarantine(r.params.server, stripUndefined(r.params.target));
+  }
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A HostControl that talks to a running Host over its local socket. */
+export class RemoteHostControl implements HostControl {
+  private seq = 0;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+  private constructor(private readonly socket: net.Socket) {
+    const framer = new LineFramer({
+      maxBytes: 64 * 1024 * 1024,
+      onLine: (line) => {
+        const reply = JSON.parse(line.toString('utf8')) as { id: number | null; result?: unknown; error?: string };
+        const w = reply.id === null ? undefined : this.waiting.get(reply.id);
+        if (!w || reply.id === null) return;
+        this.waiting.delete(reply.id);
+        if (reply.error !== undefined) w.reject(new Error(reply.error));
+        else w.resolve(reply.result);
+      },
+      onOversize: () => socket.destroy(),
+    });
+    socket.on('data', (chunk: Buffer) => framer.push(chunk));
+    socket.on('close', () => {
+      for (const [, w] of this.waiting) w.reject(new Error('the Airlock host closed the connection'));
+      this.waiting.clear();
+    });
+    socket.resume();
+  }
+
+  /** Connects to the Host of `home`, or returns null when none is running there. */
+  static async connect(home: string): Promise<RemoteHostControl | null> {
+    const socket = await new Promise<net.Socket | null>((resolve) => {
+      const s = net.connect(hostSocketPath(home));
+      s.once('connect', () => resolve(s));
+      s.once('error', () => resolve(null));
+    });
+    if (!socket) return null;
+    writeHello(socket, { hello: 'control', v: 1 });
+    const reply = await readHelloReply(socket);
+    if (reply.hello !== 'ok') {
+      socket.destroy();
+      throw new Error(reply.message);
+    }
+    return new RemoteHostControl(socket);
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+
+  private call<T>(method: string, params?: object): Promise<T> {
+    const id = ++this.seq;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.socket.write(`${JSON.stringify(params === undefined ? { id, method } : { id, method, params })}\n`);
+    });
+  }
+
+  status() {
+    return this.call<{ home: string; pid: number; sessions: number; servers: ServerSummary[] }>('status');
+  }
+  servers() {
+    return this.call<ServerSummary[]>('servers');
+  }
+  review(server?: string) {
+    return this.call<ReviewItem[]>('review', { server });
+  }
+  holdsList() {
+    return this.call<HoldView[]>('holdsList');
+  }
+  tools(server?: string) {
+    return this.call<ToolState[]>('tools', { server });
+  }
+  approve(server: string, target: { kind?: ItemKind; key?: string; hash: string }) {
+    return this.call<{ state: ServerState; generation: number }>('approve', { server, target });
+  }
+  quarantine(server: string, target: { kind?: ItemKind; key?: string; reason?: string }) {
+    return this.call<{ state: ServerState }>('quarantine', { server, target });
+  }
+}

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { verdict, type Verdict } from '../engine/gate/verdict.js';
+import type { ItemStatus } from '../engine/gate/gate.js';
+import type { ServerState } from '../engine/decision.js';
+import type { HoldView } from './host-events.js';
+
+interface OpenHold {
+  view: HoldView;
+  resolve: (v: Verdict) => void;
+  timer: NodeJS.Timeout;
+}
+
+export const DEFAULT_HOLD_TIMEOUT_MS = 120_000;
+
+/**
+ * Calls waiting for the user's Y/n. Each resolves exactly once: ALLOW when its item is
+ * approved, DENY when it is quarantined, removed, its server goes RED, its client leaves,
+ * or time runs out (with a message that says how to review).
+ */
+export class HoldBook {
+  private readonly holds = new Map<string, OpenHold>();
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly onResolved: (view: HoldView, final: Verdict) => void,
+  ) {}
+
+  open(view: Omit<HoldView, 'id' | 'openedAt' | 'expiresAt'>, timeoutReason: () => string): { view: HoldView; final: Promise<Verdict> } {
+    const now = Date.now();
+    const full: HoldView = { ...view, id: randomBytes(6).toString('hex'), openedAt: new Date(now).toISOString(), expiresAt: new Date(now + this.timeoutMs).toISOString() };
+    const final = new Promise<Verdict>((resolve) => {
+      const timer = setTimeout(() => this.settle(full.id, verdict('DENY', 'R3', `${full.kind}.hold-timeout`, timeoutReason())), this.timeoutMs);
+      this.holds.set(full.id, { view: full, resolve, timer });
+    });
+    return { view: full, final };
+  }
+
+  list(server?: string): HoldView[] {
+    return [...this.holds.values()].map((h) => h.view).filter((v) => server === undefined || v.server === server);
+  }
+
+  /** Re-decides the holds of a server after its state or an item's status changed. */
+  reevaluate(server: string, state: ServerState, status: (kind: HoldView['kind'], key: string) => ItemStatus): void {
+    for (const { view } of [...this.holds.values()].filter((h) => h.view.server === server)) {
+      const what = `${view.kind} "${view.key}" on "${server}"`;
+      if (state === 'RED') {
+        this.settle(view.id, verdict('DENY', 'R2', 'server.quarantined', `${what} was denied: the server was quarantined while the call waited. Review it with: airlock review ${server}`));
+        continue;
+      }
+      const now = status(view.kind, view.key);
+      if (now === 'approved') this.settle(view.id, verdict('ALLOW', 'R3', `${view.kind}.approved`, `${what} was approved; the call went on`));
+      else if (now !== 'held') this.settle(view.id, verdict('DENY', 'R3', `${view.kind}.${now}`, `${what} was denied: it is ${now === 'quarantined' ? 'quarantined' : now === 'removed' ? 'no longer offered by the server' : 'not part of the approved surface'}. Review it with: airlock review ${server}`));
+    }
+  }
+
+  /** Denies every hold of a session (its client left) or of all sessions (the Host stops). */
+  denyWhere(match: (view: HoldView) => boolean, reason: string): void {
+    for (const { view } of [...this.holds.values()].filter((h) => match(h.view))) {
+      this.settle(view.id, verdict('DENY', 'R3', `${view.kind}.hold-cancelled`, reason));
+    }
+  }
+
+  private settle(id: string, final: Verdict): void {
+    const hold = this.holds.get(id);
+    if (!hold) return;
+    this.holds.delete(id);
+    clearTimeout(hold.timer);
+    hold.resolve(final);
+    this.onResolved(hold.view, final);
+  }
+}

@@ -1,0 +1,23 @@
+import type { Decision, ServerState } from '../engine/decision.js';
+
+/** What the Host tells the UI, the tray and the CLI as it happens. */
+export interface HostEvents {
+  'call.started': [{ server: string; sessionId: string; method: string; key: string; decision: Decision; rule: string; reason: string }];
+  'call.finished': [{ server: string; sessionId: string; method: string; key: string; decision: Decision; latencyMs: number }];
+  'hold.opened': [HoldView];
+  'hold.resolved': [{ hold: HoldView; decision: 'ALLOW' | 'DENY'; reason: string }];
+  'state.changed': [{ server: string; from: ServerState; to: ServerState; generation: number }];
+  'surface.changed': [{ server: string; liveHash: string; approvedHash: string | null; severity: string; decision: string }];
+  log: [string];
+}
+
+/** A held call as the outside world sees it. */
+export interface HoldView {
+  id: string;
+  server: string;
+  kind: 'tool' | 'prompt' | 'resource';
+  key: string;
+  sessionId: string;
+  openedAt: string;
+  expiresAt: string;
+}

@@ -1,0 +1,305 @@
+import { EventEmitter } from 'node:events';
+import type net from 'node:net';
+import { unlinkSync } from 'node:fs';
+import { ApprovalRefusedError } from '../engine/controller/server-controller.js';
+import { TrustRegistry } from '../engine/controller/trust-registry.js';
+import type { ServerState } from '../engine/decision.js';
+import type { RequestJudgement } from '../engine/gate/gate.js';
+import { verdict, type Verdict } from '../engine/gate/verdict.js';
+import { acquireHomeLock, openStore, type HomeLock, type Store } from '../engine/store/index.js';
+import { getServerConfig, listServerConfigs } from '../engine/store/server-configs.js';
+import type { ItemKind, Surface } from '../engine/surface.js';
+import { hostSocketPath, listenHostSocket, readHello, writeHelloReply, type Hello } from '../proxy/local-socket.js';
+import { RelaySession } from '../proxy/relay-session.js';
+import { UpstreamStdio } from '../proxy/upstream-stdio.js';
+import { AuditBatcher } from './audit-batcher.js';
+import { serveControl, type HostControl, type ServerSummary, type ToolState } from './control.js';
+import { DEFAULT_HOLD_TIMEOUT_MS, HoldBook } from './hold-book.js';
+import type { HostEvents, HoldView } from './host-events.js';
+import { reviewItems, type ReviewItem } from './review-items.js';
+import { redactSecrets } from './secret.js';
+import { SecretStore } from './secret-store.js';
+import { buildServerEnv, describeMissingEnv } from './server-env.js';
+
+export interface HostOptions {
+  home: string;
+  /** How long a held call waits for an answer before it is denied. */
+  holdTimeoutMs?: number;
+  /** Listen on the home's local socket (false: an in-process Host for one CLI command). */
+  listen?: boolean;
+  /** Who holds the home, for the lock's message ("airlock serve", "desktop app"…). */
+  kind?: string;
+  /** The environment servers' --env-from variables are read from. */
+  env?: NodeJS.ProcessEnv;
+  maxFrameBytes?: number;
+}
+
+const DRAIN_MS = 10_000;
+
+/**
+ * The Host of one Airlock home: owns the store and the trust registry, accepts `airlock
+ * connect` sessions and control requests on the home's local socket, holds calls until the
+ * user answers, and emits what happens for the UI and the CLI.
+ */
+export class Host extends EventEmitter<HostEvents> implements HostControl {
+  private readonly registry: TrustRegistry;
+  private readonly holds: HoldBook;
+  private readonly audit: AuditBatcher;
+  private readonly sessions = new Set<RelaySession>();
+  private server: net.Server | null = null;
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    readonly home: string,
+    private readonly store: Store,
+    private readonly lock: HomeLock,
+    private readonly options: HostOptions,
+  ) {
+    super();
+    this.registry = new TrustRegistry(store);
+    this.audit = new AuditBatcher(store, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
+    this.holds = new HoldBook(options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, (view, final) => this.holdResolved(view, final));
+  }
+
+  static async start(options: HostOptions): Promise<Host> {
+    const lock = acquireHomeLock(options.home, { kind: options.kind ?? 'airlock serve' });
+    let store: Store | undefined;
+    try {
+      store = openStore(options.home);
+      const host = new Host(options.home, store, lock, options);
+      if (options.listen !== false) host.server = await listenHostSocket(options.home, (socket) => void host.accept(socket));
+      return host;
+    } catch (error) {
+      store?.close();
+      lock.release();
+      throw error;
+    }
+  }
+
+  get socketPath(): string {
+    return hostSocketPath(this.home);
+  }
+
+  /** Stops accepting, lets in-flight calls finish (up to 10 s), then ends every session. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.server?.close();
+      this.holds.denyWhere(() => true, 'the Airlock host is stopping; the held call was denied. Start it again and retry.');
+      const deadline = Date.now() + DRAIN_MS;
+      while ([...this.sessions].some((s) => s.inFlight > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await Promise.all([...this.sessions].map((s) => s.close('the Airlock host stopped')));
+      this.audit.flush();
+      this.store.close();
+      if (this.server && process.platform !== 'win32') {
+        try {
+          unlinkSync(this.socketPath);
+        } catch {
+          // Already gone.
+        }
+      }
+      this.lock.release();
+    })();
+    return this.stopping;
+  }
+
+  // ---- control API (the same for the CLI over the socket and for in-process use) ----
+
+  status(): { home: string; pid: number; sessions: number; servers: ServerSummary[] } {
+    return { home: this.home, pid: process.pid, sessions: this.sessions.size, servers: this.servers() };
+  }
+
+  servers(): ServerSummary[] {
+    const names = new Set([...listServerConfigs(this.store).map((c) => c.name), ...this.registry.states().map((s) => s.name)]);
+    return [...names].sort().map((name) => {
+      const c = this.registry.controller(name);
+      return { name, state: c.state, generation: c.generation, held: this.review(name).length, pendingCalls: this.holds.list(name).length };
+    });
+  }
+
+  review(server?: string): ReviewItem[] {
+    const names = server === undefined ? this.registry.states().map((s) => s.name) : [this.requireServer(server)];
+    return names.flatMap((name) => reviewItems(this.registry.controller(name), this.holds.list(name)));
+  }
+
+  holdsList(): HoldView[] {
+    return this.holds.list();
+  }
+
+  tools(server?: string): ToolState[] {
+    const names = server === undefined ? this.registry.states().map((s) => s.name) : [this.requireServer(server)];
+    return names.flatMap((name) => {
+      const c = this.registry.controller(name);
+      const report = c.snapshot.report;
+      if (!report) return [];
+      return report.items
+        .filter((i) => i.kind === 'tool')
+        .map((i) => ({ server: name, tool: i.key, status: i.status, gate: c.state === 'RED' ? 'denied (server quarantined)' : c.itemStatus('tool', i.key), severity: i.findings.reduce((w, f) => (rank(f.severity) > rank(w) ? f.severity : w), 'none') }));
+    });
+  }
+
+  approve(server: string, target: { kind?: ItemKind; key?: string; hash: string }): { state: ServerState; generation: number } {
+    const name = this.requireServer(server);
+    const before = this.registry.controller(name).state;
+    if (target.key !== undefined) this.registry.approveItem(name, target.kind ?? 'tool', target.key, target.hash, 'user');
+    else this.registry.approve(name, target.hash, 'user');
+    this.afterTrustChange(name, before);
+    const c = this.registry.controller(name);
+    return { state: c.state, generation: c.generation };
+  }
+
+  quarantine(server: string, target: { kind?: ItemKind; key?: string; reason?: string }): { state: ServerState } {
+    const name = this.requireServer(server);
+    const before = this.registry.controller(name).state;
+    const reason = target.reason ?? 'quarantined by the user';
+    if (target.key !== undefined) this.registry.quarantineItem(name, target.kind ?? 'tool', target.key, reason);
+    else this.registry.quarantine(name, reason);
+    this.afterTrustChange(name, before);
+    return { state: this.registry.controller(name).state };
+  }
+
+  // ---- sessions ----
+
+  private async accept(socket: net.Socket): Promise<void> {
+    socket.on('error', () => undefined);
+    let hello: Hello;
+    try {
+      hello = await readHello(socket);
+    } catch (error) {
+      socket.destroy();
+      this.log(`a local connection sent no valid hello: ${(error as Error).message}`);
+      return;
+    }
+    if (this.stopping) return void this.refuse(socket, 'the Airlock host is stopping; try again in a moment');
+    if (hello.hello === 'control') {
+      writeHelloReply(socket, { hello: 'ok' });
+      serveControl(socket, this, (message) => this.log(message));
+      return;
+    }
+    try {
+      this.startSession(socket, hello);
+    } catch (error) {
+      this.refuse(socket, (error as Error).message);
+    }
+  }
+
+  private startSession(socket: net.Socket, hello: Extract<Hello, { hello: 'connect' }>): void {
+    const config = getServerConfig(this.store, hello.server);
+    if (!config) throw new Error(`there is no server named "${hello.server}" in ${this.home}. Add it with: airlock servers add ${hello.server} -- COMMAND [ARGS…]`);
+    const secrets = SecretStore.open(this.home).get(config.name);
+    const { env, missing } = buildServerEnv({ config, secrets, hostEnv: this.options.env ?? process.env, ...(hello.path ? { clientPath: hello.path } : {}) });
+    if (missing.length > 0) throw new Error(describeMissingEnv(config, missing));
+    const upstream = new UpstreamStdio({
+      command: config.command,
+      args: config.args,
+      env,
+      cwd: hello.cwd,
+      ...(this.options.maxFrameBytes ? { maxFrameBytes: this.options.maxFrameBytes } : {}),
+      redact: (text) => redactSecrets(text, Object.values(secrets)),
+    });
+    writeHelloReply(socket, { hello: 'ok' });
+    const name = config.name;
+    const session: RelaySession = new RelaySession(
+      name,
+      socket,
+      upstream,
+      {
+        gateContext: () => {
+          const ctx = this.registry.gateContext(name);
+          // Fail closed: a Host that can no longer write its log answers no call.
+          return this.audit.broken ? { ...ctx, state: 'RED' } : ctx;
+        },
+        judged: (judgement) => this.judged(name, session.id, judgement),
+        hold: (judgement) => this.hold(name, session.id, judgement),
+        finished: (call, v, response, latencyMs) => {
+          this.audit.append({ type: 'call.finished', server: name, tool: call.key, decision: v.decision, rule: v.rule, response, detail: { method: call.method, latencyMs: Math.round(latencyMs * 1000) / 1000 } });
+          this.emit('call.finished', { server: name, sessionId: session.id, method: call.method, key: call.key, decision: v.decision, latencyMs });
+        },
+        observe: (surface) => this.observe(name, surface, config.approveOnFirstList),
+        observeFailed: (error) => this.log(`could not list "${name}": ${error.message}; its calls are judged against what was last listed`),
+        served: () => this.registry.controller(name).servedSurface(),
+        log: (message) => this.log(message),
+      },
+      this.options.maxFrameBytes,
+    );
+    this.sessions.add(session);
+    void session.closedPromise.then(() => {
+      this.sessions.delete(session);
+      this.holds.denyWhere((h) => h.sessionId === session.id, 'the client disconnected while its call was held');
+    });
+    session.start();
+    this.log(`session ${session.id}: a client connected to "${name}" (${config.command})`);
+  }
+
+  private refuse(socket: net.Socket, message: string): void {
+    writeHelloReply(socket, { hello: 'error', message });
+    socket.end();
+    this.log(`refused a connection: ${message}`);
+  }
+
+  private judged(server: string, sessionId: string, judgement: RequestJudgement): void {
+    this.audit.append(this.registry.decisionEvent(server, judgement));
+    const { verdict: v, call } = judgement;
+    this.emit('call.started', { server, sessionId, method: call?.method ?? judgement.message?.kind ?? 'invalid', key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason });
+    if (v.decision === 'DENY') this.log(`DENY ${server}: ${v.reason}`);
+  }
+
+  private hold(server: string, sessionId: string, judgement: RequestJudgement): Promise<Verdict> {
+    const call = judgement.call;
+    if (!call) return Promise.resolve(verdict('DENY', 'R3', 'hold.without-call', 'only calls can be held'));
+    const { view, final } = this.holds.open({ server, kind: call.kind, key: call.key, sessionId }, () => this.timeoutReason(server, call.kind, call.key));
+    this.emit('hold.opened', view);
+    this.log(`HOLD ${call.kind} "${call.key}" on "${server}": waiting for your answer. Review it with: airlock review ${server}`);
+    return final;
+  }
+
+  private holdResolved(view: HoldView, final: Verdict): void {
+    this.audit.append({ type: 'hold.resolved', server: view.server, tool: view.key, decision: final.decision, rule: final.rule, detail: { code: final.code, holdId: view.id } });
+    this.emit('hold.resolved', { hold: view, decision: final.decision === 'ALLOW' ? 'ALLOW' : 'DENY', reason: final.reason });
+    this.log(`${final.decision} after hold: ${final.reason}`);
+  }
+
+  private timeoutReason(server: string, kind: string, key: string): string {
+    const item = this.registry.controller(server).snapshot.report?.items.find((i) => i.kind === kind && i.key === key);
+    const worst = item?.findings[0];
+    const seconds = Math.round((this.options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS) / 1000);
+    return `${kind} "${key}" on "${server}" was held for ${seconds} s without an answer and was denied${worst ? `: ${worst.message}` : ''}. Review it with: airlock review ${server}`;
+  }
+
+  private observe(server: string, surface: Surface, approveOnFirstList: boolean): void {
+    const before = this.registry.controller(server).state;
+    const generation = this.registry.controller(server).generation;
+    const outcome = this.registry.observe(server, surface);
+    if (outcome.report.changed && outcome.events.length > 0) {
+      this.emit('surface.changed', { server, liveHash: outcome.report.liveHash, approvedHash: outcome.report.approvedHash, severity: outcome.report.severity, decision: outcome.verdict.decision });
+      this.log(`"${server}" surface: ${outcome.verdict.decision} — ${outcome.verdict.reason}`);
+    }
+    const controller = this.registry.controller(server);
+    if (approveOnFirstList && controller.generation === 0 && controller.state !== 'RED') {
+      // Trust on first use, because the user asked for it with --approve.
+      this.registry.approve(server, outcome.report.liveHash, 'trust-on-first-use');
+      this.log(`"${server}": pinned its surface on first listing (--approve)`);
+    }
+    if (controller.state !== before || controller.generation !== generation) this.afterTrustChange(server, before);
+  }
+
+  /** After an approval or quarantine: resolve holds, tell clients their lists changed, emit. */
+  private afterTrustChange(server: string, before: ServerState): void {
+    const c = this.registry.controller(server);
+    this.holds.reevaluate(server, c.state, (kind, key) => c.itemStatus(kind, key));
+    for (const s of this.sessions) if (s.server === server) s.notifyListChanged();
+    if (c.state !== before) this.emit('state.changed', { server, from: before, to: c.state, generation: c.generation });
+  }
+
+  private requireServer(name: string): string {
+    const known = getServerConfig(this.store, name) !== undefined || this.store.getServer(name) !== undefined;
+    if (!known) throw new ApprovalRefusedError(`there is no server named "${name}". See them with: airlock servers list`);
+    return name;
+  }
+
+  private log(message: string): void {
+    this.emit('log', message);
+  }
+}
+
+const SEVERITY_ORDER = ['none', 'info', 'low', 'medium', 'high', 'critical'];
+const rank = (s: string): number => SEVERITY_ORDER.indexOf(s);

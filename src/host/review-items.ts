@@ -1,0 +1,51 @@
+import type { ServerController } from '../engine/controller/server-controller.js';
+import type { Finding } from '../engine/finding.js';
+import { surfaceItems, type ItemKind } from '../engine/surface.js';
+import type { HoldView } from './host-events.js';
+
+/** One item waiting for the user's answer, with everything needed to decide it. */
+export interface ReviewItem {
+  server: string;
+  state: string;
+  kind: ItemKind;
+  key: string;
+  status: 'changed' | 'added' | 'removed';
+  /** The item hash to approve it by: what the user was shown. Null for a removal. */
+  hash: string | null;
+  /** The server's live surface hash, to approve the whole server by. */
+  surfaceHash: string | null;
+  findings: Finding[];
+  approved: unknown;
+  live: unknown;
+  quarantined: boolean;
+  pendingCalls: HoldView[];
+}
+
+/** The items of one server that wait for review: changed and new ones, removals, and first-seen items. */
+export function reviewItems(controller: ServerController, holds: readonly HoldView[]): ReviewItem[] {
+  const { record, baseline, report } = controller.snapshot;
+  if (!report || !record.liveSurface) return [];
+  const live = new Map(surfaceItems(record.liveSurface).map((i) => [`${i.kind}\u0000${i.key}`, i]));
+  const approved = new Map(baseline ? surfaceItems(baseline.surface).map((i) => [`${i.kind}\u0000${i.key}`, i]) : []);
+  const quarantined = new Set(controller.quarantinedItems().map((q) => `${q.kind}\u0000${q.key}`));
+  return report.items
+    .filter((i) => i.status === 'changed' || i.status === 'added' || i.status === 'removed')
+    .map((i) => {
+      const id = `${i.kind}\u0000${i.key}`;
+      return {
+        server: controller.name,
+        state: controller.state,
+        kind: i.kind,
+        key: i.key,
+        status: i.status as ReviewItem['status'],
+        hash: live.get(id)?.hash ?? null,
+        surfaceHash: record.liveHash,
+        // First seen: the one server-wide finding says why every item waits.
+        findings: i.findings.length > 0 || baseline ? i.findings : report.findings.filter((f) => f.itemKind === null),
+        approved: approved.get(id)?.value ?? null,
+        live: live.get(id)?.value ?? null,
+        quarantined: quarantined.has(id),
+        pendingCalls: holds.filter((h) => h.kind === (i.kind as string) && h.key === i.key),
+      };
+    });
+}

@@ -1,0 +1,429 @@
+import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { judgeClientMessage, judgeServerResponse, type GateContext, type RequestJudgement } from '../engine/gate/gate.js';
+import { classifyJsonRpc, RPC_DENIED_BY_AIRLOCK, RPC_INVALID_REQUEST, RPC_PARSE_ERROR, type JsonRpcId, type JsonRpcMessage } from '../engine/gate/jsonrpc.js';
+import type { JudgedCall } from '../engine/gate/judged-methods.js';
+import type { Verdict } from '../engine/gate/verdict.js';
+import { canonicalJson } from '../engine/canonical-json.js';
+import { parseSurface, type Surface } from '../engine/surface.js';
+import { DEFAULT_MAX_FRAME_BYTES, LineFramer } from './line-framer.js';
+import { isListMethod, LIST_CHANGED, LIST_METHODS, listSurface, serverSelfFrom, type ServerSelf } from './surface-listing.js';
+import type { UpstreamStdio } from './upstream-stdio.js';
+
+/** What a session asks of the Host; the Host owns the engine state, holds, audit and events. */
+export interface RelayHooks {
+  gateContext(): GateContext;
+  /** Every judged call and every message the gate refused or held (audit, events). */
+  judged(judgement: RequestJudgement): void;
+  /** A held call: resolves with the final verdict once the user answers or time runs out. */
+  hold(judgement: RequestJudgement): Promise<Verdict>;
+  finished(call: JudgedCall, verdict: Verdict, response: unknown, latencyMs: number): void;
+  observe(surface: Surface): void;
+  observeFailed(error: Error): void;
+  /** The approved surface, as the model may read it now. */
+  served(): Surface;
+  log(message: string): void;
+}
+
+interface PendingClientRequest {
+  method: string;
+  call: JudgedCall | null;
+  startedAt: number;
+}
+
+const MODERN_META_KEYS = ['io.modelcontextprotocol/protocolVersion', 'io.modelcontextprotocol/clientCapabilities', 'io.modelcontextprotocol/clientInfo'];
+const OWN_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * One client connected through `airlock connect` to one upstream server. Relays raw JSON-RPC
+ * both ways; judges what the client sends; answers list requests with the approved surface;
+ * re-lists the server on its own whenever the server says its lists changed.
+ */
+export class RelaySession {
+  readonly id = randomBytes(6).toString('hex');
+  private readonly ownPrefix = `airlock-${this.id}-`;
+  private ownSeq = 0;
+  private readonly pendingClient = new Map<string, PendingClientRequest>();
+  private readonly pendingOwn = new Map<string, { resolve: (r: Record<string, unknown>) => void; reject: (e: Error) => void }>();
+  private era: 'unknown' | 'legacy' | 'modern' = 'unknown';
+  private modernMeta: Record<string, unknown> = {};
+  private self: ServerSelf | null = null;
+  private refreshing: Promise<void> | null = null;
+  private dirty = false;
+  private listed = false;
+  private lastServed: Record<string, string> = {};
+  /** 2026-07-28: the client's open subscriptions/listen requests; list_changed goes only to them. */
+  private readonly clientListens = new Map<string, { id: JsonRpcId; filter: Record<string, unknown> }>();
+  private ownListenSent = false;
+  private closed = false;
+  private resolveClosed!: () => void;
+  readonly closedPromise = new Promise<void>((resolve) => (this.resolveClosed = resolve));
+
+  constructor(
+    readonly server: string,
+    private readonly client: Duplex,
+    private readonly upstream: UpstreamStdio,
+    private readonly hooks: RelayHooks,
+    private readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES,
+  ) {}
+
+  /** Client requests forwarded and not answered yet. */
+  get inFlight(): number {
+    let n = 0;
+    // A subscriptions/listen stays open for the session's life: it is not a call in flight.
+    for (const p of this.pendingClient.values()) if (p.method !== 'subscriptions/listen') n += 1;
+    return n;
+  }
+
+  start(): void {
+    const framer = new LineFramer({
+      maxBytes: this.maxFrameBytes,
+      onLine: (line) => void this.fromClient(line),
+      onOversize: (bytes) => this.toClientError(null, RPC_INVALID_REQUEST, `a message of ${bytes} bytes to "${this.server}" is over the ${this.maxFrameBytes}-byte limit; it was dropped`),
+    });
+    this.client.on('data', (chunk: Buffer) => framer.push(chunk));
+    this.client.on('end', () => framer.end());
+    this.client.on('close', () => void this.close('the client disconnected'));
+    this.client.on('error', () => void this.close('the client connection failed'));
+    this.upstream.on('line', (line) => this.fromUpstream(line));
+    this.upstream.on('oversize', (bytes) => this.upstreamOversize(bytes));
+    this.upstream.on('exit', (exit) => this.upstreamExited(exit));
+    // The client may already have sent bytes after its hello (readHello put them back).
+    this.client.resume();
+  }
+
+  /** After an approval: tell the client its lists changed, where what it may read did change. */
+  notifyListChanged(): void {
+    if (this.closed || !this.listed) return;
+    this.sendListChangedWhereServedChanged();
+  }
+
+  async close(reason: string): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.hooks.log(`session ${this.id} for "${this.server}" closed: ${reason}`);
+    for (const [, own] of this.pendingOwn) own.reject(new Error(reason));
+    this.pendingOwn.clear();
+    await this.upstream.stop();
+    if (!this.client.destroyed) this.client.end();
+    this.resolveClosed();
+  }
+
+  private async fromClient(line: Buffer): Promise<void> {
+    if (this.closed) return;
+    let judgement = judgeClientMessage(line, this.hooks.gateContext());
+    if (judgement.call && !this.listed) {
+      // A call before this session listed the server: judge it against a fresh listing.
+      await this.refresh();
+      judgement = judgeClientMessage(line, this.hooks.gateContext());
+    }
+    const { verdict, message, call } = judgement;
+    if (call || verdict.decision !== 'ALLOW') this.hooks.judged(judgement);
+    if (!message) {
+      if (verdict.decision === 'DENY') this.toClientError(idOf(line), verdict.error?.code ?? RPC_PARSE_ERROR, verdict.reason);
+      return;
+    }
+    if (message.kind === 'request') this.noteClientRequest(message.message.method, message.message.params, message.message.id);
+    if (message.kind === 'notification' && message.message.method === 'notifications/cancelled') {
+      const requestId = message.message.params?.requestId;
+      if (typeof requestId === 'string' || typeof requestId === 'number') this.clientListens.delete(idKey(requestId));
+    }
+    switch (verdict.decision) {
+      case 'ALLOW':
+        return this.forward(line, message, call);
+      case 'SILENCE':
+        return;
+      case 'DENY':
+        return this.toClientError(message.kind === 'request' ? message.message.id : null, verdict.error?.code ?? RPC_DENIED_BY_AIRLOCK, verdict.reason, verdict);
+      case 'HOLD': {
+        const final = await this.hooks.hold(judgement);
+        if (this.closed) return;
+        if (final.decision === 'ALLOW') return this.forward(line, message, call);
+        return this.toClientError(message.kind === 'request' ? message.message.id : null, final.error?.code ?? RPC_DENIED_BY_AIRLOCK, final.reason, final);
+      }
+    }
+  }
+
+  private forward(line: Buffer, message: JsonRpcMessage, call: JudgedCall | null): void {
+    if (!this.upstream.alive) {
+      if (message.kind === 'request') this.toClientError(message.message.id, RPC_DENIED_BY_AIRLOCK, this.upstreamGoneMessage());
+      return;
+    }
+    if (message.kind === 'request') {
+      this.pendingClient.set(idKey(message.message.id), { method: message.message.method, call, startedAt: performance.now() });
+    }
+    this.upstream.send(line);
+    if (message.kind === 'notification' && message.message.method === 'notifications/initialized') void this.refresh();
+  }
+
+  /** Learns the protocol era from what the client sends, and keeps what Airlock's own requests need. */
+  private noteClientRequest(method: string, params: Record<string, unknown> | undefined, id: JsonRpcId): void {
+    if (method === 'initialize') this.era = 'legacy';
+    if (method === 'subscriptions/listen') {
+      const filter = isRecord(params?.notifications) ? params.notifications : {};
+      this.clientListens.set(idKey(id), { id, filter });
+    }
+    const meta = params?._meta;
+    if (typeof meta === 'object' && meta !== null && 'io.modelcontextprotocol/protocolVersion' in meta) {
+      this.era = 'modern';
+      for (const key of MODERN_META_KEYS) if (key in meta) this.modernMeta[key] = (meta as Record<string, unknown>)[key];
+      if (!this.listed && !this.refreshing && method !== 'server/discover') void this.refresh();
+    }
+  }
+
+  private fromUpstream(line: Buffer): void {
+    if (this.closed) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line.toString('utf8'));
+    } catch {
+      this.hooks.log(`"${this.server}" wrote a line that is not JSON; it was dropped`);
+      this.upstream.send(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: RPC_PARSE_ERROR, message: 'Airlock could not parse your last message as JSON' } }));
+      return;
+    }
+    const message = classifyJsonRpc(value);
+    if (message.kind === 'invalid') {
+      this.hooks.log(`"${this.server}" sent an invalid JSON-RPC message (${message.reason}); it was dropped`);
+      return;
+    }
+    if (message.kind === 'result' || message.kind === 'error') return this.upstreamResponse(line, message);
+    if (message.kind === 'notification' && this.isForOwnSubscription(message.message.params)) {
+      if (Object.hasOwn(LIST_CHANGED, message.message.method)) {
+        this.dirty = true;
+        void this.refresh().then(() => this.sendListChangedWhereServedChanged());
+      }
+      return;
+    }
+    if (message.kind === 'notification' && Object.hasOwn(LIST_CHANGED, message.message.method)) {
+      // Not forwarded as is: Airlock re-lists now, and tells the client only if what it may read changed.
+      this.dirty = true;
+      void this.refresh().then(() => this.sendListChangedWhereServedChanged());
+      return;
+    }
+    this.toClient(line);
+  }
+
+  private isForOwnSubscription(params: Record<string, unknown> | undefined): boolean {
+    const meta = params?._meta;
+    const id = isRecord(meta) ? meta['io.modelcontextprotocol/subscriptionId'] : undefined;
+    return typeof id === 'string' && id.startsWith(this.ownPrefix);
+  }
+
+  private upstreamResponse(line: Buffer, message: Extract<JsonRpcMessage, { kind: 'result' | 'error' }>): void {
+    const id = message.message.id;
+    if (typeof id === 'string' && id.startsWith(this.ownPrefix)) {
+      const own = this.pendingOwn.get(id);
+      this.pendingOwn.delete(id);
+      if (!own) return;
+      if (message.kind === 'result') own.resolve(isRecord(message.message.result) ? message.message.result : {});
+      else own.reject(new Error(`${message.message.error.message} (code ${message.message.error.code})`));
+      return;
+    }
+    const pending = id === null ? undefined : this.pendingClient.get(idKey(id));
+    if (!pending || id === null) {
+      this.hooks.log(`"${this.server}" answered an id nobody asked (${String(id)}); dropped`);
+      return;
+    }
+    this.pendingClient.delete(idKey(id));
+    if (message.kind === 'result' && (pending.method === 'initialize' || pending.method === 'server/discover')) {
+      return this.toClientJson(this.rewriteSelf(message.message));
+    }
+    if (message.kind === 'result' && isListMethod(pending.method)) {
+      void this.answerList(pending.method, message.message);
+      return;
+    }
+    if (pending.call) {
+      const verdict = judgeServerResponse(message, pending.call, this.hooks.gateContext());
+      this.hooks.finished(pending.call, verdict, message.kind === 'result' ? message.message.result : message.message.error, performance.now() - pending.startedAt);
+      if (verdict.decision !== 'ALLOW') return this.toClientError(id, verdict.error?.code ?? RPC_DENIED_BY_AIRLOCK, verdict.reason, verdict);
+    }
+    this.toClient(line);
+  }
+
+  /** Keeps what the server says about itself, and serves only approved instructions. */
+  private rewriteSelf(response: { id: JsonRpcId; result: unknown } & Record<string, unknown>): object {
+    const result = isRecord(response.result) ? { ...response.result } : {};
+    this.self = serverSelfFrom(result);
+    const served = this.hooks.served();
+    if (served.instructions === undefined) delete result.instructions;
+    else result.instructions = served.instructions;
+    // Airlock tells clients when what they may read changes (after an approval), so say it will.
+    const capabilities = isRecord(result.capabilities) ? { ...result.capabilities } : {};
+    for (const name of ['tools', 'prompts', 'resources']) {
+      if (isRecord(capabilities[name])) capabilities[name] = { ...(capabilities[name] as object), listChanged: true };
+    }
+    result.capabilities = capabilities;
+    return { ...response, result };
+  }
+
+  private async answerList(method: keyof typeof LIST_METHODS, response: { id: JsonRpcId; result: unknown } & Record<string, unknown>): Promise<void> {
+    // A client's list is the moment to check the server did not change without saying so.
+    this.dirty = true;
+    await this.refresh();
+    if (this.closed) return;
+    const field = LIST_METHODS[method].field;
+    const served = this.hooks.served()[field];
+    this.lastServed[field] = canonicalJson(served);
+    const result = isRecord(response.result) ? { ...response.result } : {};
+    result[field] = served;
+    // Everything approved is served in one page; the server's cursors are its own.
+    delete result.nextCursor;
+    this.toClientJson({ ...response, result });
+  }
+
+  /** Lists the whole live surface with Airlock's own requests and hands it to the engine. */
+  private refresh(): Promise<void> {
+    if (this.refreshing) return this.refreshing;
+    this.refreshing = (async () => {
+      try {
+        do {
+          this.dirty = false;
+          if (!this.self || this.era === 'modern') this.self = await this.discoverSelf();
+          const surface = parseSurface(await listSurface(this.self, (method, params) => this.ownRequest(method, params)));
+          this.hooks.observe(surface);
+          if (this.era === 'modern') this.listenForChanges(this.self);
+        } while (this.dirty && !this.closed);
+      } catch (error) {
+        if (!this.closed) this.hooks.observeFailed(error as Error);
+      } finally {
+        this.listed = true;
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async discoverSelf(): Promise<ServerSelf> {
+    if (this.era !== 'modern') {
+      if (this.self) return this.self;
+      throw new Error('the server has not been initialized by the client yet');
+    }
+    return serverSelfFrom(await this.ownRequest('server/discover', {}));
+  }
+
+  private ownRequest(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (!this.upstream.alive) return Promise.reject(new Error(this.upstreamGoneMessage()));
+    const id = `${this.ownPrefix}${++this.ownSeq}`;
+    const withMeta = this.era === 'modern' ? { ...params, _meta: { ...this.modernMeta } } : params;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingOwn.delete(id);
+        reject(new Error(`"${this.server}" did not answer Airlock's ${method} within ${OWN_REQUEST_TIMEOUT_MS / 1000} s`));
+      }, OWN_REQUEST_TIMEOUT_MS);
+      timer.unref();
+      this.pendingOwn.set(id, {
+        resolve: (r) => (clearTimeout(timer), resolve(r)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.upstream.send(JSON.stringify({ jsonrpc: '2.0', id, method, params: withMeta }));
+    });
+  }
+
+  /**
+   * 2026-07-28 servers announce list changes only on an open subscriptions/listen; Airlock keeps
+   * one of its own open, so it re-lists at once whether or not the client listens.
+   */
+  private listenForChanges(self: ServerSelf): void {
+    if (this.ownListenSent || !this.upstream.alive) return;
+    const notifications: Record<string, boolean> = {};
+    for (const name of ['tools', 'prompts', 'resources']) {
+      const capability = self.capabilities[name];
+      if (isRecord(capability) && capability.listChanged === true) notifications[`${name}ListChanged`] = true;
+    }
+    if (Object.keys(notifications).length === 0) return;
+    this.ownListenSent = true;
+    const id = `${this.ownPrefix}listen`;
+    this.upstream.send(JSON.stringify({ jsonrpc: '2.0', id, method: 'subscriptions/listen', params: { notifications, _meta: { ...this.modernMeta } } }));
+  }
+
+  private sendListChangedWhereServedChanged(): void {
+    if (this.closed) return;
+    const served = this.hooks.served();
+    const lists: Array<[keyof Surface & string, 'tools' | 'prompts' | 'resources']> = [
+      ['tools', 'tools'],
+      ['prompts', 'prompts'],
+      ['resources', 'resources'],
+      ['resourceTemplates', 'resources'],
+    ];
+    const changed = new Set<'tools' | 'prompts' | 'resources'>();
+    for (const [field, kind] of lists) {
+      const now = canonicalJson(served[field] ?? null);
+      if (this.lastServed[field] !== undefined && this.lastServed[field] !== now) changed.add(kind);
+    }
+    for (const kind of changed) {
+      const method = `notifications/${kind}/list_changed`;
+      if (this.era !== 'modern') {
+        this.toClientJson({ jsonrpc: '2.0', method });
+        continue;
+      }
+      // On 2026-07-28 a notification belongs to the subscription that asked for it.
+      for (const { id, filter } of this.clientListens.values()) {
+        if (filter[`${kind}ListChanged`] === true) this.toClientJson({ jsonrpc: '2.0', method, params: { _meta: { 'io.modelcontextprotocol/subscriptionId': id } } });
+      }
+    }
+  }
+
+  private upstreamOversize(bytes: number): void {
+    this.hooks.log(`"${this.server}" sent a message of ${bytes} bytes, over the ${this.maxFrameBytes}-byte limit; it was dropped`);
+    // Without its id the response cannot be matched; when one call is waiting it is that one.
+    if (this.pendingClient.size === 1) {
+      const [key] = this.pendingClient.keys();
+      this.pendingClient.clear();
+      this.toClientError(idFromKey(key ?? ''), RPC_INVALID_REQUEST, `the answer of "${this.server}" was over the ${this.maxFrameBytes}-byte limit and was dropped`);
+    }
+  }
+
+  private upstreamExited(exit: { code: number | null; signal: NodeJS.Signals | null; error: Error | null }): void {
+    const message = this.upstreamGoneMessage(exit);
+    this.hooks.log(message);
+    for (const [key] of this.pendingClient) this.toClientError(idFromKey(key), RPC_DENIED_BY_AIRLOCK, message);
+    this.pendingClient.clear();
+    for (const [, own] of this.pendingOwn) own.reject(new Error(message));
+    this.pendingOwn.clear();
+    // The client sees its server end, as it would without Airlock.
+    setImmediate(() => void this.close('the server exited'));
+  }
+
+  private upstreamGoneMessage(exit?: { code: number | null; signal: NodeJS.Signals | null; error: Error | null }): string {
+    const how = exit?.error ? `could not be started (${exit.error.message})` : exit ? `exited (${exit.signal ?? `code ${exit.code}`})` : 'is not running';
+    const tail = this.upstream.stderr();
+    return `server "${this.server}" ${how}${tail ? `; the end of its stderr: ${tail.slice(-1000)}` : ''}. Check its command with: airlock servers list`;
+  }
+
+  private toClient(line: Buffer): void {
+    if (this.closed || this.client.destroyed) return;
+    this.client.write(line[line.length - 1] === 0x0a ? line : Buffer.concat([line, Buffer.from('\n')]));
+  }
+
+  private toClientJson(value: object): void {
+    if (this.closed || this.client.destroyed) return;
+    this.client.write(`${JSON.stringify(value)}\n`);
+  }
+
+  private toClientError(id: JsonRpcId | null, code: number, message: string, verdict?: Verdict): void {
+    const data = verdict?.error?.data;
+    this.toClientJson({ jsonrpc: '2.0', id, error: { code, message, ...(data === undefined ? {} : { data }) } });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const idKey = (id: JsonRpcId): string => `${typeof id}:${id}`;
+
+function idFromKey(key: string): JsonRpcId {
+  const [type, ...rest] = key.split(':');
+  const raw = rest.join(':');
+  return type === 'number' ? Number(raw) : raw;
+}
+
+/** Best effort: the id of a message the gate could not accept, so the error can name it. */
+function idOf(line: Buffer): JsonRpcId | null {
+  try {
+    const value = JSON.parse(line.toString('utf8')) as { id?: unknown };
+    return typeof value.id === 'string' || typeof value.id === 'number' ? value.id : null;
+  } catch {
+    return null;
+  }
+}

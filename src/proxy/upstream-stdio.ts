@@ -1,0 +1,118 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { DEFAULT_MAX_FRAME_BYTES, LineFramer } from './line-framer.js';
+
+export interface UpstreamSpec {
+  command: string;
+  args: readonly string[];
+  env: Record<string, string>;
+  cwd: string | undefined;
+  maxFrameBytes?: number;
+  /** Removes secret values from the server's stderr before anyone sees it. */
+  redact?: (text: string) => string;
+}
+
+export interface UpstreamEvents {
+  line: [Buffer];
+  oversize: [number];
+  exit: [{ code: number | null; signal: NodeJS.Signals | null; error: Error | null }];
+}
+
+const STDERR_TAIL_BYTES = 8 * 1024;
+const KILL_GRACE_MS = 2_000;
+
+/**
+ * A stdio MCP server started for one client session. It runs in a process group of its own
+ * so that ending it also ends what it started (`npx` → node → the server): a client that
+ * disconnects must leave no orphans behind.
+ */
+export class UpstreamStdio extends EventEmitter<UpstreamEvents> {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private stderrTail = '';
+  private exited = false;
+  readonly spawnedAt = Date.now();
+
+  constructor(private readonly spec: UpstreamSpec) {
+    super();
+    this.child = spawn(spec.command, [...spec.args], {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+    });
+    const framer = new LineFramer({
+      maxBytes: spec.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      onLine: (line) => this.emit('line', line),
+      onOversize: (bytes) => this.emit('oversize', bytes),
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => framer.push(chunk));
+    this.child.stdout.on('end', () => framer.end());
+    this.child.stderr.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+    });
+    // Writing to a server that already died must not crash the Host; exit reports it.
+    this.child.stdin.on('error', () => undefined);
+    let spawnError: Error | null = null;
+    this.child.once('error', (error) => {
+      spawnError = error;
+      if (this.child.pid === undefined) this.finish(null, null, error);
+    });
+    this.child.once('close', (code, signal) => this.finish(code, signal, spawnError));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** The end of what the server wrote to stderr, secrets redacted. */
+  stderr(): string {
+    const text = this.stderrTail.trim();
+    return this.spec.redact ? this.spec.redact(text) : text;
+  }
+
+  send(line: Buffer | string): void {
+    if (this.exited) return;
+    this.child.stdin.write(line);
+    if (typeof line === 'string' ? !line.endsWith('\n') : line[line.length - 1] !== 0x0a) this.child.stdin.write('\n');
+  }
+
+  /** Ends the server and its process group: SIGTERM, then SIGKILL if it lingers. */
+  stop(): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.once('exit', () => resolve());
+      this.child.stdin.end();
+      this.signal('SIGTERM');
+      setTimeout(() => this.signal('SIGKILL'), KILL_GRACE_MS).unref();
+    });
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    if (this.exited || this.child.pid === undefined) return;
+    try {
+      if (process.platform === 'win32') this.child.kill(signal);
+      else process.kill(-this.child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  private finish(code: number | null, signal: NodeJS.Signals | null, error: Error | null): void {
+    if (this.exited) return;
+    this.exited = true;
+    // The group may still hold children the server started; end them with it.
+    if (process.platform !== 'win32' && this.child.pid !== undefined) {
+      try {
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch {
+        // No such group left.
+      }
+    }
+    this.emit('exit', { code, signal, error });
+  }
+}
