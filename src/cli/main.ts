@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerDemo } from './commands/demo.js';
 import { registerDrift } from './commands/drift.js';
 import { registerReview } from './commands/review.js';
 import { registerServe } from './commands/serve.js';
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .showHelpAfterError('(run "airlock --help" for the commands)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerDemo(program, io, setExit);
   registerDrift(program, io, setExit);
   registerAudit(program, io, setExit);
   registerServers(program, io, setExit);

@@ -16,14 +16,22 @@ function pretty(value: unknown): string {
   return value === null || value === undefined ? '' : `${showInvisible(JSON.stringify(value, null, 2))}\n`;
 }
 
-/** A line diff of the approved and live definitions: "-" approved only, "+" live only. */
-export function definitionDiff(approved: unknown, live: unknown): string {
-  return diffLines(pretty(approved), pretty(live))
-    .flatMap((part) => {
-      const mark = part.added ? '+ ' : part.removed ? '- ' : '  ';
-      return part.value.replace(/\n$/, '').split('\n').map((line) => `${mark}${line}`);
-    })
-    .join('\n');
+/**
+ * A line diff of the approved and live definitions: "-" approved only, "+" live only, with
+ * `context` unchanged lines around each change and the rest folded.
+ */
+export function definitionDiff(approved: unknown, live: unknown, context = 2): string {
+  const lines = diffLines(pretty(approved), pretty(live)).flatMap((part) => {
+    const mark = part.added ? '+' : part.removed ? '-' : ' ';
+    return part.value.replace(/\n$/, '').split('\n').map((text) => ({ mark, text }));
+  });
+  const near = lines.map((_, i) => lines.slice(Math.max(0, i - context), i + context + 1).some((l) => l.mark !== ' '));
+  const out: string[] = [];
+  lines.forEach((line, i) => {
+    if (near[i]) out.push(`${line.mark} ${line.text}`);
+    else if (i === 0 || near[i - 1]) out.push('  …');
+  });
+  return out.join('\n');
 }
 
 export function reviewItemText(item: ReviewItem): string {

@@ -1,5 +1,6 @@
 import type { ServerController } from '../engine/controller/server-controller.js';
 import type { Finding } from '../engine/finding.js';
+import { severityRank } from '../engine/severity.js';
 import { surfaceItems, type ItemKind } from '../engine/surface.js';
 import type { HoldView } from './host-events.js';
 
@@ -41,11 +42,15 @@ export function reviewItems(controller: ServerController, holds: readonly HoldVi
         hash: live.get(id)?.hash ?? null,
         surfaceHash: record.liveHash,
         // First seen: the one server-wide finding says why every item waits.
-        findings: i.findings.length > 0 || baseline ? i.findings : report.findings.filter((f) => f.itemKind === null),
+        findings: worstFirst(i.findings.length > 0 || baseline ? i.findings : report.findings.filter((f) => f.itemKind === null)),
         approved: approved.get(id)?.value ?? null,
         live: live.get(id)?.value ?? null,
         quarantined: quarantined.has(id),
         pendingCalls: holds.filter((h) => h.kind === (i.kind as string) && h.key === i.key),
       };
     });
+}
+
+function worstFirst(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
 }
