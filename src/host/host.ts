@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Server as HttpServer } from 'node:http';
 import type net from 'node:net';
 import { unlinkSync } from 'node:fs';
 import { ApprovalRefusedError } from '../engine/controller/server-controller.js';
@@ -14,6 +15,8 @@ import { RelaySession } from '../proxy/relay-session.js';
 import { UpstreamStdio } from '../proxy/upstream-stdio.js';
 import { AuditBatcher } from './audit-batcher.js';
 import { serveControl, type HostControl, type ServerSummary, type ToolState } from './control.js';
+import { startControlHttp } from './control-http.js';
+import { controlToken } from './control-token.js';
 import { DEFAULT_HOLD_TIMEOUT_MS, HoldBook } from './hold-book.js';
 import type { HostEvents, HoldView } from './host-events.js';
 import { reviewItems, type ReviewItem } from './review-items.js';
@@ -32,6 +35,8 @@ export interface HostOptions {
   /** The environment servers' --env-from variables are read from. */
   env?: NodeJS.ProcessEnv;
   maxFrameBytes?: number;
+  /** Also serve the control API on 127.0.0.1:port (0 picks a free port). */
+  port?: number;
 }
 
 const DRAIN_MS = 10_000;
@@ -47,6 +52,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private readonly audit: AuditBatcher;
   private readonly sessions = new Set<RelaySession>();
   private server: net.Server | null = null;
+  private http: { server: HttpServer; url: string } | null = null;
   private stopping: Promise<void> | null = null;
 
   private constructor(
@@ -68,12 +74,20 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       store = openStore(options.home);
       const host = new Host(options.home, store, lock, options);
       if (options.listen !== false) host.server = await listenHostSocket(options.home, (socket) => void host.accept(socket));
+      if (options.port !== undefined) {
+        host.http = await startControlHttp(host, { port: options.port, token: controlToken(options.home), log: (m) => host.log(m) });
+      }
       return host;
     } catch (error) {
       store?.close();
       lock.release();
       throw error;
     }
+  }
+
+  /** The loopback control API's address, when started with a port. */
+  get controlUrl(): string | null {
+    return this.http?.url ?? null;
   }
 
   get socketPath(): string {
@@ -84,6 +98,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.server?.close();
+      this.http?.server.close();
       this.holds.denyWhere(() => true, 'the Airlock host is stopping; the held call was denied. Start it again and retry.');
       const deadline = Date.now() + DRAIN_MS;
       while ([...this.sessions].some((s) => s.inFlight > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -55,6 +55,8 @@ export class RelaySession {
   /** 2026-07-28: the client's open subscriptions/listen requests; list_changed goes only to them. */
   private readonly clientListens = new Map<string, { id: JsonRpcId; filter: Record<string, unknown> }>();
   private ownListenSent = false;
+  private readonly heldIds = new Set<string>();
+  private readonly cancelledHolds = new Set<string>();
   private closed = false;
   private resolveClosed!: () => void;
   readonly closedPromise = new Promise<void>((resolve) => (this.resolveClosed = resolve));
@@ -126,7 +128,10 @@ export class RelaySession {
     if (message.kind === 'request') this.noteClientRequest(message.message.method, message.message.params, message.message.id);
     if (message.kind === 'notification' && message.message.method === 'notifications/cancelled') {
       const requestId = message.message.params?.requestId;
-      if (typeof requestId === 'string' || typeof requestId === 'number') this.clientListens.delete(idKey(requestId));
+      if (typeof requestId === 'string' || typeof requestId === 'number') {
+        this.clientListens.delete(idKey(requestId));
+        if (this.heldIds.has(idKey(requestId))) this.cancelledHolds.add(idKey(requestId));
+      }
     }
     switch (verdict.decision) {
       case 'ALLOW':
@@ -136,8 +141,12 @@ export class RelaySession {
       case 'DENY':
         return this.toClientError(message.kind === 'request' ? message.message.id : null, verdict.error?.code ?? RPC_DENIED_BY_AIRLOCK, verdict.reason, verdict);
       case 'HOLD': {
+        const key = message.kind === 'request' ? idKey(message.message.id) : '';
+        this.heldIds.add(key);
         const final = await this.hooks.hold(judgement);
-        if (this.closed) return;
+        this.heldIds.delete(key);
+        // The client gave up on this call while it waited: answer nothing, forward nothing.
+        if (this.cancelledHolds.delete(key) || this.closed) return;
         if (final.decision === 'ALLOW') return this.forward(line, message, call);
         return this.toClientError(message.kind === 'request' ? message.message.id : null, final.error?.code ?? RPC_DENIED_BY_AIRLOCK, final.reason, final);
       }

@@ -9,14 +9,18 @@ export function registerServe(program: Command, io: CliIo): void {
     .command('serve')
     .description('run the Airlock Host headless: clients reach it through `airlock connect`; stops cleanly on Ctrl-C')
     .option('--hold-timeout <seconds>', 'how long a held call waits for your answer before it is denied', '120')
-    .action(async (options: { holdTimeout: string }, command: Command) => {
+    .option('--port <n>', 'also serve the control API on http://127.0.0.1:N (bearer token in the home\'s control-token file; 0 picks a free port)')
+    .action(async (options: { holdTimeout: string; port?: string }, command: Command) => {
       const seconds = Number(options.holdTimeout);
       if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--hold-timeout must be a positive number of seconds, not "${options.holdTimeout}"`);
+      const port = options.port === undefined ? undefined : Number(options.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a port number from 0 to 65535, not "${options.port}"`);
       const home = homeFrom(command, io);
-      const host = await Host.start({ home, holdTimeoutMs: Math.round(seconds * 1000) });
+      const host = await Host.start({ home, holdTimeoutMs: Math.round(seconds * 1000), ...(port === undefined ? {} : { port }) });
       const stamp = (): string => new Date().toISOString().slice(11, 19);
       host.on('log', (message) => io.out(`${stamp()} ${message}\n`));
       io.out(`Airlock host for ${home} listening on ${host.socketPath} (pid ${process.pid}). Held calls wait ${seconds} s; review them with: airlock review\n`);
+      if (host.controlUrl) io.out(`Control API on ${host.controlUrl} (bearer token in ${home}/control-token)\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string): void => {
           io.out(`${stamp()} ${signal}: finishing in-flight calls, then stopping\n`);

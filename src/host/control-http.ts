@@ -1,0 +1,119 @@
+import { timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { ITEM_KINDS } from '../engine/surface.js';
+import type { HostControl } from './control.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+const ItemTarget = { server: z.string().min(1), kind: z.enum(ITEM_KINDS).optional(), key: z.string().min(1).optional() };
+const ApproveBody = z.strictObject({ ...ItemTarget, hash: z.string().min(1) });
+const QuarantineBody = z.strictObject({ ...ItemTarget, reason: z.string().max(500).optional() });
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The Host's control API on loopback HTTP, for the CLI today and the window later. It binds
+ * 127.0.0.1 only, wants the home's bearer token, and refuses a foreign Host or Origin header
+ * with 403: a web page the user visits must not reach it through DNS rebinding.
+ */
+export async function startControlHttp(control: HostControl, options: { port: number; token: string; log: (message: string) => void }): Promise<{ server: http.Server; url: string }> {
+  const expected = Buffer.from(`Bearer ${options.token}`);
+  let port = options.port;
+  const server = http.createServer((request, response) => {
+    void handle(request)
+      .then((body) => send(response, 200, body))
+      .catch((error: unknown) => {
+        const status = error instanceof HttpError ? error.status : 400;
+        send(response, status, { error: (error as Error).message });
+      });
+  });
+
+  async function handle(request: http.IncomingMessage): Promise<unknown> {
+    const host = request.headers.host ?? '';
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) throw new HttpError(403, 'forbidden: wrong Host header');
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) throw new HttpError(403, 'forbidden: wrong Origin');
+    const given = Buffer.from(request.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, 'missing or wrong bearer token (it is in the control-token file of the Airlock home)');
+    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    const server = url.searchParams.get('server') ?? undefined;
+    const route = `${request.method} ${url.pathname}`;
+    switch (route) {
+      case 'GET /v1/status':
+        return control.status();
+      case 'GET /v1/servers':
+        return control.servers();
+      case 'GET /v1/holds':
+        return control.holdsList();
+      case 'GET /v1/review':
+        return control.review(server);
+      case 'GET /v1/tools':
+        return control.tools(server);
+      case 'POST /v1/approve': {
+        const { server: name, ...target } = parse(ApproveBody, await readBody(request));
+        return control.approve(name, target);
+      }
+      case 'POST /v1/quarantine': {
+        const { server: name, ...target } = parse(QuarantineBody, await readBody(request));
+        return control.quarantine(name, target);
+      }
+      default:
+        throw new HttpError(404, `no such endpoint: ${route}`);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  options.log(`control API listening on http://127.0.0.1:${port} (bearer token in the home's control-token file)`);
+  return { server, url: `http://127.0.0.1:${port}` };
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new HttpError(400, `invalid request: ${result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+  return result.data;
+}
+
+function readBody(request: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`));
+        // Drain the rest without keeping it, so the 413 still reaches the client.
+        request.removeAllListeners('data');
+        request.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new HttpError(400, 'the request body is not JSON'));
+      }
+    });
+    request.on('error', reject);
+  });
+}
+
+function send(response: http.ServerResponse, status: number, body: unknown): void {
+  if (response.headersSent) return;
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  response.end(text);
+}
