@@ -64,7 +64,7 @@ export function demoTool(name: string, description = `The ${name} tool.`, inputS
 }
 
 /** The demo server's tools that do something, so a test can call any of them. */
-export const DEMO_TOOLS = ['echo', 'slow', 'crash', 'garbage', 'ask_model', 'ask_user', 'list_roots'].map((n) =>
+export const DEMO_TOOLS = ['echo', 'slow', 'crash', 'garbage', 'ask_model', 'ask_user', 'list_roots', 'progress', 'log'].map((n) =>
   demoTool(n, `The ${n} tool.`, n === 'echo' ? { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] } : anyObject),
 );
 

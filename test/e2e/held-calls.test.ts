@@ -130,6 +130,17 @@ describe('through airlock connect, with the demo server', () => {
     expect(client.requests.elicitation).toHaveLength(1);
   });
 
+  it('passes progress and log notifications from the server through untouched', async () => {
+    const { client } = await setUp();
+    const seen: number[] = [];
+    const result = await client.client.callTool({ name: 'progress', arguments: {} }, undefined, { onprogress: (p) => seen.push(p.progress) });
+    expect(text(result)).toBe('progress done');
+    expect(seen).toHaveLength(2);
+    const logged = client.notifications.next('notifications/message');
+    await client.client.callTool({ name: 'log', arguments: {} });
+    expect(await logged).toBeDefined();
+  });
+
   it('records every decision in an audit chain that verifies', async () => {
     const { airlock, client } = await setUp();
     await client.client.callTool({ name: 'echo', arguments: { message: 'audited' } });
@@ -154,6 +165,9 @@ describe('through airlock connect, with the 2026-07-28 client', () => {
     cleanups.push(() => client.close());
     expect(client.era).toBe('modern');
     expect(((await client.client.callTool({ name: 'echo', arguments: { message: 'modern hi' } })) as { content: Array<{ text: string }> }).content[0]?.text).toBe('modern hi');
+    // 2026-07-28 asks the client through input_required results and a retried call: both pass the gate.
+    expect(((await client.client.callTool({ name: 'ask_model', arguments: {} })) as { content: Array<{ text: string }> }).content[0]?.text).toContain('the model says hello');
+    expect(client.requests.sampling).toHaveLength(1);
     const changed = nextEvent(airlock.host, 'surface.changed');
     tools.write({ instructions: 'Modern.', tools: [...DEMO_TOOLS, demoTool('delete_everything', 'Deletes all notes.')] });
     await changed;

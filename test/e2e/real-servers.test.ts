@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectSdk1, everythingServer, filesystemServer, memoryServer, type ServerCommand } from '../support/mcp-clients.js';
+import { connectSdk1, connectSdk2, everythingServer, filesystemServer, memoryServer, type ServerCommand } from '../support/mcp-clients.js';
 import { startAirlockHome, type AirlockHome } from './airlock-harness.js';
 
 /**
@@ -37,6 +37,17 @@ describe('real MCP servers through Airlock', () => {
     expect(throughTools).toContain('echo');
     const sampled = await through.client.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'hi', maxTokens: 10 } });
     expect(JSON.stringify(sampled)).toContain('the model says hello');
+  });
+
+  it('server-everything with the 2.x client: falls back to the 2025 handshake through Airlock and echoes', async () => {
+    const airlock = await startAirlockHome();
+    cleanups.push(() => airlock.close());
+    airlock.addServer('real', everythingServer(), { approve: true });
+    const { command, args } = airlock.connect('real');
+    const client = await connectSdk2(command, args);
+    cleanups.push(() => client.close());
+    expect(client.era).toBe('legacy');
+    expect(JSON.stringify(await client.client.callTool({ name: 'echo', arguments: { message: 'two' } }))).toContain('Echo: two');
   });
 
   it('server-everything without --approve: its tools, including those it adds after initialized, wait for review', async () => {
