@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HostEvents } from '../../src/host/host-events.js';
 import { Host, type HostOptions } from '../../src/host/host.js';
-import type { ServerCommand } from '../support/mcp-clients.js';
+import type { Client as Sdk1Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { connectSdk1, demoServer, type McpConnection, type ServerCommand } from '../support/mcp-clients.js';
 import { AIRLOCK_BIN, runCli } from '../support/run-cli.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -78,4 +79,34 @@ export function nextEvent<K extends keyof HostEvents>(host: Host, name: K, timeo
     };
     (host.once as (event: K, fn: (value: HostEvents[K][0]) => void) => Host)(name, listener);
   });
+}
+
+/** The demo tools with echo's description rewritten: the change most tests make. */
+export function demoToolsWithEcho(description: string, instructions?: string): object {
+  const tools = DEMO_TOOLS.map((t) => ((t as { name: string }).name === 'echo' ? { ...t, description } : t));
+  return instructions === undefined ? { tools } : { instructions, tools };
+}
+
+/**
+ * The demo server behind Airlock with a connected SDK 1.x client that has listed once (so
+ * Airlock's own first listing is done and later surface events are the test's own).
+ */
+export async function connectDemo(
+  airlock: AirlockHome,
+  options: { approve?: boolean; surface?: object; cleanups: Array<() => unknown> },
+): Promise<{ tools: ReturnType<AirlockHome['toolsFile']>; client: McpConnection<Sdk1Client> }> {
+  const tools = airlock.toolsFile(options.surface ?? { tools: DEMO_TOOLS });
+  airlock.addServer('demo', demoServer(tools.file), { approve: options.approve ?? true });
+  const { command, args } = airlock.connect('demo');
+  const client = await connectSdk1(command, args);
+  options.cleanups.push(() => client.close());
+  await client.client.listTools();
+  return { tools, client };
+}
+
+/** Rewrites the demo server's tools and waits until Airlock has re-listed and judged them. */
+export async function rewriteTools(airlock: AirlockHome, tools: ReturnType<AirlockHome['toolsFile']>, next: object): Promise<HostEvents['surface.changed'][0]> {
+  const changed = nextEvent(airlock.host, 'surface.changed');
+  tools.write(next);
+  return changed;
 }

@@ -2,8 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectSdk1, demoServer } from '../support/mcp-clients.js';
-import { DEMO_TOOLS, nextEvent, startAirlockHome, type AirlockHome } from './airlock-harness.js';
+import { connectDemo, demoToolsWithEcho, nextEvent, rewriteTools, startAirlockHome, type AirlockHome } from './airlock-harness.js';
 
 /** The Host's loopback control API (`airlock serve --port N`): token, Host and Origin checks, actions. */
 
@@ -63,15 +62,8 @@ describe('control API on loopback HTTP', () => {
 
   it('approves a held tool, and the held call goes on', async () => {
     const { airlock, url, token } = await withApi();
-    const tools = airlock.toolsFile({ tools: DEMO_TOOLS });
-    airlock.addServer('demo', demoServer(tools.file), { approve: true });
-    const { command, args } = airlock.connect('demo');
-    const client = await connectSdk1(command, args);
-    cleanups.push(() => client.close());
-    await client.client.listTools();
-    const changed = nextEvent(airlock.host, 'surface.changed');
-    tools.write({ tools: DEMO_TOOLS.map((t) => ((t as { name: string }).name === 'echo' ? { ...t, description: 'Echo, louder.' } : t)) });
-    await changed;
+    const { tools, client } = await connectDemo(airlock, { cleanups });
+    await rewriteTools(airlock, tools, demoToolsWithEcho('Echo, louder.'));
     const opened = nextEvent(airlock.host, 'hold.opened');
     const call = client.client.callTool({ name: 'echo', arguments: { message: 'via http' } });
     await opened;

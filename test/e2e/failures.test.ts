@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectSdk1, demoServer } from '../support/mcp-clients.js';
 import { spawnCli } from '../support/spawn-cli.js';
-import { DEMO_TOOLS, startAirlockHome, type AirlockHome } from './airlock-harness.js';
+import { connectDemo, DEMO_TOOLS, startAirlockHome, type AirlockHome } from './airlock-harness.js';
 
 /** What a user meets when something breaks: every case answers, none hangs, nothing leaks. */
 
@@ -61,13 +61,7 @@ describe('failures through airlock connect', () => {
   });
 
   it('fails every pending call of a server that dies mid-call', async () => {
-    const airlock = await home();
-    const tools = airlock.toolsFile({ tools: DEMO_TOOLS });
-    airlock.addServer('demo', demoServer(tools.file), { approve: true });
-    const { command, args } = airlock.connect('demo');
-    const client = await connectSdk1(command, args);
-    cleanups.push(() => client.close());
-    await client.client.listTools();
+    const { client } = await connectDemo(await home(), { cleanups });
     const slow = client.client.callTool({ name: 'slow', arguments: { ms: 30_000 } }).then(() => null, (e: Error) => e);
     const crash = client.client.callTool({ name: 'crash', arguments: {} });
     await expect(crash).rejects.toThrow(/server "demo" exited \(code 3\)/);
@@ -75,12 +69,7 @@ describe('failures through airlock connect', () => {
   });
 
   it('ends the upstream server and its children when the client disconnects', async () => {
-    const airlock = await home();
-    const tools = airlock.toolsFile({ tools: DEMO_TOOLS });
-    airlock.addServer('demo', demoServer(tools.file), { approve: true });
-    const { command, args } = airlock.connect('demo');
-    const client = await connectSdk1(command, args);
-    await client.client.listTools();
+    const { tools, client } = await connectDemo(await home(), { cleanups: [] });
     expect(processesWith(tools.file)).toHaveLength(1);
     await client.close();
     await eventually(() => processesWith(tools.file).length === 0);
@@ -99,12 +88,7 @@ describe('failures through airlock connect', () => {
   });
 
   it('drops a malformed server frame and keeps the session', async () => {
-    const airlock = await home();
-    const tools = airlock.toolsFile({ tools: DEMO_TOOLS });
-    airlock.addServer('demo', demoServer(tools.file), { approve: true });
-    const { command, args } = airlock.connect('demo');
-    const client = await connectSdk1(command, args);
-    cleanups.push(() => client.close());
+    const { client } = await connectDemo(await home(), { cleanups });
     expect((await client.client.callTool({ name: 'garbage', arguments: {} })).content).toBeDefined();
     expect(((await client.client.callTool({ name: 'echo', arguments: { message: 'still here' } })) as { content: Array<{ text: string }> }).content[0]?.text).toBe('still here');
   });
