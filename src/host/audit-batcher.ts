@@ -1,15 +1,19 @@
-import { appendAuditEvent, type AuditEventInput } from '../engine/audit/index.js';
+import { appendAuditEvents, type AuditEventInput } from '../engine/audit/index.js';
 import type { Store } from '../engine/store/index.js';
 
+/** How long per-call events may wait to be written together, and how many trigger a write at once. */
+export const AUDIT_FLUSH_MS = 10;
+export const AUDIT_FLUSH_EVENTS = 256;
+
 /**
- * Appends per-call audit events in batches, one transaction (one fsync) per turn of the
- * event loop, so logging every call does not add a disk sync to every call's latency.
- * If writing fails, `broken` is set and the Host refuses further calls: it fails closed
- * rather than forward calls it can no longer record.
+ * Appends per-call audit events in batches: one transaction (one fsync) every 10 ms or 256
+ * events, so logging every call does not put a disk sync in the path of every call. If a
+ * write fails, `broken` is set and the Host refuses further calls: it fails closed rather
+ * than forward calls it can no longer record.
  */
 export class AuditBatcher {
   private queue: AuditEventInput[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
   broken: Error | null = null;
 
   constructor(
@@ -19,21 +23,18 @@ export class AuditBatcher {
 
   append(event: AuditEventInput): void {
     this.queue.push(event);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (this.queue.length >= AUDIT_FLUSH_EVENTS) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), AUDIT_FLUSH_MS);
   }
 
   flush(): void {
-    this.scheduled = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
     try {
-      this.store.transaction(() => {
-        for (const event of batch) appendAuditEvent(this.store, event);
-      });
+      appendAuditEvents(this.store, batch);
     } catch (error) {
       this.broken = error as Error;
       this.onError(error as Error);

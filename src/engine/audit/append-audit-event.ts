@@ -9,33 +9,54 @@ import { auditStatements } from './audit-statements.js';
  * serialize into one unbroken chain. Raw arguments and responses are hashed, never stored.
  */
 export function appendAuditEvent(store: Store, input: AuditEventInput): AuditEvent {
-  const parsed = AuditEventInputSchema.parse(input);
-  // Hash outside the transaction: it can be slow for a large payload and needs no lock.
-  const argsHash = parsed.args === undefined ? null : hashPayload(parsed.args, 'arguments');
-  const responseHash = parsed.response === undefined ? null : hashPayload(parsed.response, 'response');
-  const statements = auditStatements(store.db);
-  const append = store.db.transaction((): AuditEvent => {
-    const head = statements.last.get();
-    const body: AuditEventBody = {
-      seq: (head?.seq ?? 0) + 1,
-      ts: new Date().toISOString(),
-      type: parsed.type,
-      server: parsed.server ?? null,
-      tool: parsed.tool ?? null,
-      decision: parsed.decision ?? null,
-      rule: parsed.rule ?? null,
-      findings: parsed.findings ?? [],
-      approvedHash: parsed.approvedHash ?? null,
-      liveHash: parsed.liveHash ?? null,
-      argsHash,
-      responseHash,
-      detail: parsed.detail ?? null,
-      prevHash: (head?.hash ?? GENESIS_HASH) as AuditEventBody['prevHash'],
+  const [event] = appendAuditEvents(store, [input]);
+  if (!event) throw new Error('appendAuditEvents returned no event');
+  return event;
+}
+
+/**
+ * Appends several events in order, in ONE transaction: one head read, one commit (one fsync)
+ * for the lot. The Host batches per-call events this way so logging stays off the call path.
+ */
+export function appendAuditEvents(store: Store, inputs: readonly AuditEventInput[]): AuditEvent[] {
+  // Validate and hash outside the transaction: it can be slow for a large payload and needs no lock.
+  const prepared = inputs.map((input) => {
+    const parsed = AuditEventInputSchema.parse(input);
+    return {
+      parsed,
+      argsHash: parsed.args === undefined ? null : hashPayload(parsed.args, 'arguments'),
+      responseHash: parsed.response === undefined ? null : hashPayload(parsed.response, 'response'),
     };
-    const text = canonicalJson(body);
-    const hash = digestOf(text);
-    statements.insert.run({ seq: body.seq, ts: body.ts, type: body.type, server: body.server, tool: body.tool, decision: body.decision, body: text, hash });
-    return { ...body, hash };
+  });
+  const statements = auditStatements(store.db);
+  const append = store.db.transaction((): AuditEvent[] => {
+    const head = statements.last.get();
+    let seq = head?.seq ?? 0;
+    let prevHash = (head?.hash ?? GENESIS_HASH) as AuditEventBody['prevHash'];
+    const ts = new Date().toISOString();
+    return prepared.map(({ parsed, argsHash, responseHash }) => {
+      const body: AuditEventBody = {
+        seq: ++seq,
+        ts,
+        type: parsed.type,
+        server: parsed.server ?? null,
+        tool: parsed.tool ?? null,
+        decision: parsed.decision ?? null,
+        rule: parsed.rule ?? null,
+        findings: parsed.findings ?? [],
+        approvedHash: parsed.approvedHash ?? null,
+        liveHash: parsed.liveHash ?? null,
+        argsHash,
+        responseHash,
+        detail: parsed.detail ?? null,
+        prevHash,
+      };
+      const text = canonicalJson(body);
+      const hash = digestOf(text);
+      statements.insert.run({ seq: body.seq, ts: body.ts, type: body.type, server: body.server, tool: body.tool, decision: body.decision, body: text, hash });
+      prevHash = hash;
+      return { ...body, hash };
+    });
   });
   return append.immediate();
 }
