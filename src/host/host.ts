@@ -63,7 +63,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   ) {
     super();
     this.registry = new TrustRegistry(store);
-    this.audit = new AuditBatcher(store, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
+    this.audit = new AuditBatcher(home, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
     this.holds = new HoldBook(options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, (view, final) => this.holdResolved(view, final));
   }
 
@@ -103,7 +103,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       const deadline = Date.now() + DRAIN_MS;
       while ([...this.sessions].some((s) => s.inFlight > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await Promise.all([...this.sessions].map((s) => s.close('the Airlock host stopped')));
-      this.audit.flush();
+      await this.audit.close();
       this.store.close();
       if (this.server && process.platform !== 'win32') {
         try {
@@ -221,7 +221,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
         gateContext: () => {
           const ctx = this.registry.gateContext(name);
           // Fail closed: a Host that can no longer write its log answers no call.
-          return this.audit.broken ? { ...ctx, state: 'RED' } : ctx;
+          return this.audit.broken ? { ...ctx, unavailable: `Airlock cannot write its audit log (${this.audit.broken.message}). Check the disk and restart Airlock.` } : ctx;
         },
         judged: (judgement) => this.judged(name, session.id, judgement),
         hold: (judgement) => this.hold(name, session.id, judgement),

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectSdk1, demoServer } from '../support/mcp-clients.js';
 import { spawnCli } from '../support/spawn-cli.js';
@@ -103,6 +105,21 @@ describe('failures through airlock connect', () => {
     const [tooBig, init] = await raw.lines(2);
     expect(tooBig).toMatchObject({ id: null, error: { code: -32600, message: expect.stringMatching(/over the 65536-byte limit/) } });
     expect(init).toMatchObject({ id: 1, result: expect.any(Object) });
+  });
+
+  it('refuses every call once its audit log cannot be written (fail closed)', async () => {
+    const airlock = await home();
+    const { client } = await connectDemo(airlock, { cleanups });
+    const echo = { name: 'echo', arguments: { message: 'logged' } };
+    expect(((await client.client.callTool(echo)) as { content: Array<{ text: string }> }).content[0]?.text).toBe('logged');
+    const failed = new Promise<string>((resolve) => airlock.host.on('log', (m) => m.startsWith('audit log write failed') && resolve(m)));
+    // Sabotage from outside, as a full disk or a damaged file would: the next write fails.
+    const db = new Database(path.join(airlock.home, 'airlock.db'));
+    db.exec('ALTER TABLE audit_events RENAME TO audit_events_gone');
+    db.close();
+    await client.client.callTool(echo).catch(() => undefined);
+    await failed;
+    await expect(client.client.callTool(echo)).rejects.toThrow(/was denied: Airlock cannot write its audit log/);
   });
 
   it('tells the client when no server of that name exists', async () => {

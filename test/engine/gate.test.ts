@@ -141,3 +141,12 @@ describe('gate: the frozen decision set', () => {
     expect(() => verdict('PASS' as Decision, 'R0', 'x.y', 'no')).toThrow();
   });
 });
+
+describe('gate: fail closed', () => {
+  it('denies every call with the reason when the engine cannot stand behind a decision', () => {
+    const ctx = { ...context(), unavailable: 'Airlock cannot write its audit log (disk full)' };
+    const v = judgeClientMessage(call('read_file'), ctx).verdict;
+    expect(v).toMatchObject({ decision: 'DENY', rule: 'R2', code: 'engine.unavailable' });
+    expect(v.reason).toBe('tool "read_file" on "filesystem" was denied: Airlock cannot write its audit log (disk full)');
+  });
+});

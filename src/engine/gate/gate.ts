@@ -14,6 +14,8 @@ export interface GateContext {
   itemStatus(kind: JudgedCall['kind'], key: string): ItemStatus;
   policy: PolicyMode;
   maxMessageBytes: number;
+  /** Set when Airlock cannot stand behind a decision (its audit log cannot be written…): every call is denied with it. */
+  unavailable?: string;
 }
 
 /**
@@ -92,6 +94,10 @@ function judgeParsed(message: JsonRpcMessage, ctx: GateContext, rules: GateRules
 /** R2 and R3: a quarantined server answers nothing; an item must be in the approved surface. */
 function judgeCall(call: JudgedCall, ctx: GateContext): Verdict | undefined {
   const what = `${call.kind} "${call.key}" on "${ctx.server}"`;
+  if (ctx.unavailable !== undefined) {
+    // Fail closed: a call Airlock cannot judge and record is never forwarded.
+    return verdict('DENY', 'R2', 'engine.unavailable', `${what} was denied: ${ctx.unavailable}`);
+  }
   if (ctx.state === 'RED') {
     return verdict('DENY', 'R2', 'server.quarantined', `${what} was denied: the server is quarantined. Review it with: airlock review ${ctx.server}`);
   }

@@ -1,0 +1,30 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { appendAuditEvents, type AuditEventInput } from '../engine/audit/index.js';
+import { openStore } from '../engine/store/index.js';
+
+/**
+ * The audit writer's thread: canonical JSON, hashing and the SQLite commits of per-call events
+ * run here, on their own connection, so the Host's event loop only relays. Messages:
+ * `{ events }` appends in order; `{ flush: id }` answers `{ flushed: id }` once all before it
+ * are committed. A failure is reported once as `{ error }`, and nothing more is written.
+ */
+const port = parentPort;
+if (!port) throw new Error('audit-worker.js runs as a worker thread only');
+const store = openStore((workerData as { home: string }).home);
+let failed = false;
+
+port.on('message', (message: { events?: AuditEventInput[]; flush?: number; close?: boolean }) => {
+  if (message.events && !failed) {
+    try {
+      appendAuditEvents(store, message.events);
+    } catch (error) {
+      failed = true;
+      port.postMessage({ error: (error as Error).message });
+    }
+  }
+  if (message.flush !== undefined) port.postMessage({ flushed: message.flush });
+  if (message.close) {
+    store.close();
+    port.close();
+  }
+});
