@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /** A digest as Airlock writes it everywhere: "sha256:" followed by 64 lowercase hex digits. */
@@ -17,7 +17,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  // One-shot crypto.hash: no Hash object per call (this runs several times per audit append).
+  return hash('sha256', data, 'hex');
 }
 
 export function digestOf(data: string | Uint8Array): Digest {

@@ -1,7 +1,9 @@
-import { canonicalDigest, canonicalJson, digestOf } from '../canonical-json.js';
+import { canonicalDigest } from '../canonical-json.js';
+import { appendLeaf, merkleLeafHash, syncMerkleTree } from '../merkle/index.js';
 import type { Store } from '../store/store.js';
 import { AuditEventInputSchema, GENESIS_HASH, type AuditEvent, type AuditEventBody, type AuditEventInput } from './audit-event.js';
 import { auditStatements } from './audit-statements.js';
+import { canonicalEventTexts } from './canonical-event.js';
 
 /**
  * Appends one event to the chain. Reading the head and inserting happen in one BEGIN IMMEDIATE
@@ -30,6 +32,8 @@ export function appendAuditEvents(store: Store, inputs: readonly AuditEventInput
   });
   const statements = auditStatements(store.db);
   const append = store.db.transaction((): AuditEvent[] => {
+    // A log written before the Merkle tree existed gets its leaves first, under the same lock.
+    syncMerkleTree(store);
     const head = statements.last.get();
     let seq = head?.seq ?? 0;
     let prevHash = (head?.hash ?? GENESIS_HASH) as AuditEventBody['prevHash'];
@@ -51,9 +55,10 @@ export function appendAuditEvents(store: Store, inputs: readonly AuditEventInput
         detail: parsed.detail ?? null,
         prevHash,
       };
-      const text = canonicalJson(body);
-      const hash = digestOf(text);
+      const { body: text, hash, event } = canonicalEventTexts(body);
       statements.insert.run({ seq: body.seq, ts: body.ts, type: body.type, server: body.server, tool: body.tool, decision: body.decision, body: text, hash });
+      // Leaf seq−1 is added in this transaction, so the tree can never disagree with the log.
+      appendLeaf(store.db, body.seq - 1, merkleLeafHash(event));
       prevHash = hash;
       return { ...body, hash };
     });
