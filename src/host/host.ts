@@ -7,6 +7,7 @@ import { TrustRegistry } from '../engine/controller/trust-registry.js';
 import type { ServerState } from '../engine/decision.js';
 import type { RequestJudgement } from '../engine/gate/gate.js';
 import { verdict, type Verdict } from '../engine/gate/verdict.js';
+import { checkpointLag, createCheckpoint, shouldCheckpoint } from '../engine/checkpoints/index.js';
 import { acquireHomeLock, openStore, type HomeLock, type Store } from '../engine/store/index.js';
 import { getServerConfig, listServerConfigs } from '../engine/store/server-configs.js';
 import type { ItemKind, Surface } from '../engine/surface.js';
@@ -22,6 +23,7 @@ import type { HostEvents, HoldView } from './host-events.js';
 import { reviewItems, type ReviewItem } from './review-items.js';
 import { redactSecrets } from './secret.js';
 import { SecretStore } from './secret-store.js';
+import { SigningKey } from './signing-key.js';
 import { buildServerEnv, describeMissingEnv } from './server-env.js';
 
 export interface HostOptions {
@@ -40,6 +42,7 @@ export interface HostOptions {
 }
 
 const DRAIN_MS = 10_000;
+const CHECKPOINT_CHECK_MS = 5_000;
 
 /**
  * The Host of one Airlock home: owns the store and the trust registry, accepts `airlock
@@ -54,6 +57,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private server: net.Server | null = null;
   private http: { server: HttpServer; url: string } | null = null;
   private stopping: Promise<void> | null = null;
+  private readonly checkpointTimer: NodeJS.Timeout;
 
   private constructor(
     readonly home: string,
@@ -65,6 +69,9 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     this.registry = new TrustRegistry(store);
     this.audit = new AuditBatcher(home, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
     this.holds = new HoldBook(options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, (view, final) => this.holdResolved(view, final));
+    // Sign a checkpoint every 256 events or 60 s (checked every few seconds), and at shutdown.
+    this.checkpointTimer = setInterval(() => this.checkpoint(false), CHECKPOINT_CHECK_MS);
+    this.checkpointTimer.unref();
   }
 
   static async start(options: HostOptions): Promise<Host> {
@@ -103,7 +110,9 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       const deadline = Date.now() + DRAIN_MS;
       while ([...this.sessions].some((s) => s.inFlight > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await Promise.all([...this.sessions].map((s) => s.close('the Airlock host stopped')));
+      clearInterval(this.checkpointTimer);
       await this.audit.close();
+      this.checkpoint(true);
       this.store.close();
       if (this.server && process.platform !== 'win32') {
         try {
@@ -309,6 +318,19 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     const known = getServerConfig(this.store, name) !== undefined || this.store.getServer(name) !== undefined;
     if (!known) throw new ApprovalRefusedError(`there is no server named "${name}". See them with: airlock servers list`);
     return name;
+  }
+
+  /** Signs a checkpoint when the policy says so (or, at shutdown, whenever events are unsigned). */
+  private checkpoint(atShutdown: boolean): void {
+    try {
+      const lag = checkpointLag(this.store);
+      if (atShutdown ? lag.eventsSinceLast > 0 : shouldCheckpoint(lag)) {
+        const made = createCheckpoint(this.store, SigningKey.loadOrCreate(this.home));
+        if (made) this.log(`signed checkpoint ${made.tree_size} (root ${made.root_hash})`);
+      }
+    } catch (error) {
+      this.log(`could not sign a checkpoint: ${(error as Error).message}`);
+    }
   }
 
   private log(message: string): void {

@@ -5,6 +5,7 @@ import type { ItemStatus as GateItemStatus } from '../gate/gate.js';
 import type { JudgedCall } from '../gate/judged-methods.js';
 import { emptySurface, surfaceHash, surfaceItems, type ItemKind, type Surface } from '../surface.js';
 import type { ApprovedBy, BaselineRecord, ServerRecord } from '../store/server-records.js';
+import { driftRecordFindings, type DriftRecordV1 } from '../drift-records.js';
 import { matchesUriTemplate } from './uri-template.js';
 
 /** Something the controller did that the audit log must record. */
@@ -15,6 +16,8 @@ export interface ControllerEvent {
   approvedHash: Digest | null;
   liveHash: Digest | null;
   detail: Record<string, JsonValue>;
+  /** The evidence behind a drift: stored by digest, named in the event's detail. */
+  driftRecord?: DriftRecordV1;
 }
 
 export class ApprovalRefusedError extends Error {
@@ -97,7 +100,20 @@ export class ServerController {
     }
     this.record.state = verdict.state;
     if (report.changed) {
-      log({ type: 'drift.detected', decision: verdict.decision, findings: codes, detail: { severity: report.severity, state: verdict.state, firstSeen: this.baseline === null } });
+      const driftRecord: DriftRecordV1 = {
+        version: 1,
+        server: this.name,
+        tool: null,
+        generation: this.record.generation,
+        approved_hash: approvedHash,
+        live_hash: liveHash,
+        approved: (this.baseline?.surface ?? null) as JsonValue,
+        live: live as JsonValue,
+        findings: driftRecordFindings(report.findings),
+        decision: verdict.decision,
+        state: verdict.state,
+      };
+      log({ type: 'drift.detected', decision: verdict.decision, findings: codes, detail: { severity: report.severity, state: verdict.state, firstSeen: this.baseline === null }, driftRecord });
     }
     if (verdict.state === 'RED') {
       log({ type: 'server.quarantined', decision: 'DENY', findings: codes, detail: { by: 'engine', reason: verdict.reason } });
@@ -193,6 +209,27 @@ export class ServerController {
     if (approved.instructions !== undefined) served.instructions = approved.instructions;
     if (approved.serverInfo !== undefined) served.serverInfo = approved.serverInfo;
     return served;
+  }
+
+  /** The evidence for a call held or refused because one item changed: its approved and live definitions. */
+  itemDriftRecord(kind: ItemKind, key: string, decision: 'HOLD' | 'DENY'): DriftRecordV1 | null {
+    const live = this.record.liveSurface ? surfaceItems(this.record.liveSurface).find((i) => i.kind === kind && i.key === key) : undefined;
+    if (!live) return null;
+    const approved = this.baseline ? surfaceItems(this.baseline.surface).find((i) => i.kind === kind && i.key === key) : undefined;
+    const change = this.itemIndex.get(itemId(kind, key));
+    return {
+      version: 1,
+      server: this.name,
+      tool: key,
+      generation: this.record.generation,
+      approved_hash: approved?.hash ?? null,
+      live_hash: live.hash,
+      approved: (approved?.value ?? null) as JsonValue,
+      live: live.value as JsonValue,
+      findings: driftRecordFindings(change?.findings ?? []),
+      decision,
+      state: this.record.state,
+    };
   }
 
   /** Where a tool, prompt or resource stands against the approved baseline; the gate's R3 reads it. */

@@ -2,6 +2,7 @@ import { appendAuditEvent, type AuditEvent, type AuditEventInput } from '../audi
 import type { ServerState } from '../decision.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, type GateContext, type PolicyMode, type RequestJudgement } from '../gate/gate.js';
 import type { Surface } from '../surface.js';
+import { putDriftRecord } from '../drift-records.js';
 import { deleteQuarantinedItems, listQuarantinedItems, putQuarantinedItem } from '../store/quarantined-items.js';
 import type { ApprovedBy, BaselineRecord, Store } from '../store/index.js';
 import type { ItemKind } from '../surface.js';
@@ -101,8 +102,15 @@ export class TrustRegistry {
       approvedHash: controller.snapshot.baseline?.surfaceHash ?? null,
       liveHash: controller.snapshot.record.liveHash,
       ...(call?.args !== undefined ? { args: call.args } : {}),
-      detail: { code: verdict.code, method: call?.method ?? null, ...(verdict.wouldHave ? { wouldHave: verdict.wouldHave.decision } : {}) },
+      detail: { code: verdict.code, method: call?.method ?? null, ...(verdict.wouldHave ? { wouldHave: verdict.wouldHave.decision } : {}), ...this.callEvidence(controller, judgement) },
     };
+  }
+
+  /** A call held or refused because its item changed carries the drift record that explains it. */
+  private callEvidence(controller: ServerController, { verdict, call }: RequestJudgement): { driftRecord?: string } {
+    if (!call || verdict.rule !== 'R3' || (verdict.decision !== 'HOLD' && verdict.decision !== 'DENY')) return {};
+    const record = controller.itemDriftRecord(call.kind === 'resource' ? 'resource' : call.kind, call.key, verdict.decision);
+    return record ? { driftRecord: putDriftRecord(this.store, record) } : {};
   }
 
   /**
@@ -121,7 +129,8 @@ export class TrustRegistry {
         const at = this.clock();
         for (const q of controller.quarantinedItems()) putQuarantinedItem(this.store, { server: name, ...q, quarantinedAt: at });
         for (const e of events) {
-          appendAuditEvent(this.store, { type: e.type, server: name, decision: e.decision, findings: e.findings, approvedHash: e.approvedHash, liveHash: e.liveHash, detail: e.detail });
+          const detail = e.driftRecord ? { ...e.detail, driftRecord: putDriftRecord(this.store, e.driftRecord) } : e.detail;
+          appendAuditEvent(this.store, { type: e.type, server: name, decision: e.decision, findings: e.findings, approvedHash: e.approvedHash, liveHash: e.liveHash, detail });
         }
         return result;
       });
