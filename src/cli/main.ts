@@ -2,10 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDrift } from './commands/drift.js';
+import { registerReceipts } from './commands/receipts.js';
 import { registerReview } from './commands/review.js';
 import { registerServe } from './commands/serve.js';
 import { registerServers } from './commands/servers.js';
 import { registerTools } from './commands/tools.js';
+import { registerVerify } from './commands/verify.js';
 import { runConnect } from './connect.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { homeFrom } from './home-option.js';
@@ -27,6 +29,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerServe(program, io);
   registerReview(program, io, setExit);
   registerTools(program, io);
+  registerVerify(program, io, setExit);
+  registerReceipts(program, io);
   // bin/airlock.js runs `airlock connect …` without this file (start-up budget); this entry lists it
   // in --help and serves `airlock --home DIR connect NAME`.
   program

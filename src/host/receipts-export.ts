@@ -68,13 +68,14 @@ export function exportReceipts(store: Store, signer: CheckpointSigner, rotations
 }
 
 function selectEvents(store: Store, filter: ReceiptFilter): EventRow[] {
-  const where: string[] = [];
-  const params: Array<string | number> = [];
-  if (filter.since) (where.push('ts >= ?'), params.push(filter.since));
-  if (filter.until) (where.push('ts <= ?'), params.push(filter.until));
-  if (filter.server) (where.push('server = ?'), params.push(filter.server));
-  if (filter.decision) (where.push('decision = ?'), params.push(filter.decision));
-  if (filter.seqs) (where.push(`seq IN (${filter.seqs.map(() => '?').join(',')})`), params.push(...filter.seqs));
+  const conditions: Array<[string, Array<string | number>]> = [];
+  if (filter.since) conditions.push(['ts >= ?', [filter.since]]);
+  if (filter.until) conditions.push(['ts <= ?', [filter.until]]);
+  if (filter.server) conditions.push(['server = ?', [filter.server]]);
+  if (filter.decision) conditions.push(['decision = ?', [filter.decision]]);
+  if (filter.seqs) conditions.push([`seq IN (${filter.seqs.map(() => '?').join(',')})`, [...filter.seqs]]);
+  const where = conditions.map(([sql]) => sql);
+  const params = conditions.flatMap(([, values]) => values);
   const sql = `SELECT seq, body, hash FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
   return store.db.prepare<Array<string | number>, EventRow>(sql).all(...params);
 }
