@@ -1,7 +1,9 @@
+import type Database from 'better-sqlite3';
 import { canonicalJson, digestOf, type Digest } from '../canonical-json.js';
 import type { Store } from '../store/store.js';
 import { AuditEventBodySchema, GENESIS_HASH } from './audit-event.js';
-import { AUDIT_QUERY_COLUMNS, auditStatements, type AuditRow } from './audit-statements.js';
+import { AUDIT_QUERY_COLUMNS, type AuditRow } from './audit-statements.js';
+import { readCanonicalBody } from './canonical-body-layout.js';
 
 export type AuditChainVerification =
   | { ok: true; count: number; head: Digest }
@@ -11,25 +13,76 @@ export type AuditChainVerification =
 /**
  * Walks the log in seq order (streaming, one row at a time) and stops at the first event that
  * does not hold: a gap in seq, a body that is not the canonical JSON of itself, a hash that does
- * not match the body, a prevHash that does not match its predecessor, or a query column that
- * disagrees with the body. An empty log verifies with head = the genesis hash.
+ * not match the body, a prevHash that does not match its predecessor, a query column that
+ * disagrees with the body, or a body that is not a valid audit event. An empty log verifies with
+ * head = the genesis hash.
+ *
+ * Each row is first tried on a fast path that only answers "holds"; any row it does not pass
+ * goes through rowProblem, which makes every check again in its fixed order and words the first
+ * that fails. So the result, reason included, is what rowProblem alone would give.
  *
  * It cannot see a rewrite of the newest events with recomputed hashes; signed checkpoints will.
  */
 export function verifyAuditChain(store: Store): AuditChainVerification {
   let count = 0;
   let prevHash: string = GENESIS_HASH;
-  for (const row of auditStatements(store.db).all.iterate()) {
+  for (const row of rawRows(store.db).iterate()) {
     const expectedSeq = count + 1;
-    const problem = rowProblem(row, expectedSeq, prevHash);
-    if (problem !== undefined) {
-      const brokenSeq = row.seq > expectedSeq ? expectedSeq : row.seq;
-      return { ok: false, count, brokenSeq, reason: `event ${brokenSeq}: ${problem}` };
+    if (!rowHolds(row, expectedSeq, prevHash)) {
+      const problem = rowProblem(toAuditRow(row), expectedSeq, prevHash);
+      if (problem !== undefined) {
+        const brokenSeq = row[SEQ] > expectedSeq ? expectedSeq : row[SEQ];
+        return { ok: false, count, brokenSeq, reason: `event ${brokenSeq}: ${problem}` };
+      }
     }
     count++;
-    prevHash = row.hash;
+    prevHash = row[HASH];
   }
   return { ok: true, count, head: prevHash as Digest };
+}
+
+/** A row as an array, in this order (no object per row on the fast path). */
+type RawAuditRow = [seq: number, ts: string, type: string, server: string | null, tool: string | null, decision: string | null, body: string, hash: string];
+const [SEQ, TS, TYPE, SERVER, TOOL, DECISION, BODY, HASH] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+// rowHolds compares these columns by name; a column added to the list must be added there too.
+if (AUDIT_QUERY_COLUMNS.join() !== 'ts,type,server,tool,decision') {
+  throw new Error(`verify-audit-chain.ts is out of date with the audit query columns (${AUDIT_QUERY_COLUMNS.join(', ')})`);
+}
+
+const rawStatements = new WeakMap<Database.Database, Database.Statement<[], RawAuditRow>>();
+function rawRows(db: Database.Database): Database.Statement<[], RawAuditRow> {
+  let statement = rawStatements.get(db);
+  if (statement === undefined) {
+    statement = db.prepare<[], RawAuditRow>('SELECT seq, ts, type, server, tool, decision, body, hash FROM audit_events ORDER BY seq').raw(true);
+    rawStatements.set(db, statement);
+  }
+  return statement;
+}
+
+function toAuditRow(row: RawAuditRow): AuditRow {
+  return { seq: row[SEQ], ts: row[TS], type: row[TYPE], server: row[SERVER], tool: row[TOOL], decision: row[DECISION], body: row[BODY], hash: row[HASH] };
+}
+
+/**
+ * True only when rowProblem would find nothing wrong; false means "ask rowProblem", not "broken".
+ * The same checks, cheapest first: readCanonicalBody stands for JSON.parse, the canonical-form
+ * check and zod, and answers only for a body that passes all three.
+ */
+function rowHolds(row: RawAuditRow, expectedSeq: number, prevHash: string): boolean {
+  if (row[SEQ] !== expectedSeq) return false;
+  const body = row[BODY];
+  const event = readCanonicalBody(body);
+  return (
+    event !== undefined &&
+    event.seq === String(expectedSeq) &&
+    event.prevHash === prevHash &&
+    event.ts === row[TS] &&
+    event.type === row[TYPE] &&
+    event.server === row[SERVER] &&
+    event.tool === row[TOOL] &&
+    event.decision === row[DECISION] &&
+    row[HASH] === digestOf(body)
+  );
 }
 
 /** What is wrong with one row, in words, or undefined when it holds. */
