@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { parseSurface, SurfaceError, type Surface } from '../engine/surface.js';
 import { UsageError } from './exit-codes.js';
+import { readJsonFile } from './json-file.js';
 
 /**
  * Reads a file holding a `tools/list` result (`{"tools":[…]}`, bare or inside a JSON-RPC
@@ -8,20 +8,7 @@ import { UsageError } from './exit-codes.js';
  * problem becomes a one-line error naming the file and what is wrong.
  */
 export function readToolListFile(path: string, role: string): Surface {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new UsageError(`cannot read ${role} file "${path}": ${why}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${role} file "${path}" is not valid JSON: ${(error as Error).message}`);
-  }
+  const value = readJsonFile(path, role);
   const tools = toolsOf(value);
   if (!tools) {
     throw new UsageError(`${role} file "${path}" is not a tool list: expected {"tools": [...]}, a JSON-RPC response whose result has "tools", or one tool definition with a "name"`);

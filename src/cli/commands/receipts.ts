@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { appendAuditEvent } from '../../engine/audit/index.js';
@@ -8,6 +8,7 @@ import { exportReceipts } from '../../host/receipts-export.js';
 import { SigningKey } from '../../host/signing-key.js';
 import { ReceiptBundleSchema } from '../../shared/receipt/receipt-format.js';
 import { UsageError } from '../exit-codes.js';
+import { readJsonFile } from '../json-file.js';
 import { homeFrom } from '../home-option.js';
 import type { CliIo } from '../io.js';
 
@@ -88,19 +89,7 @@ export function registerReceipts(program: Command, io: CliIo): void {
 }
 
 function readBundle(file: string): z.infer<typeof ReceiptBundleSchema> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read the earlier bundle "${file}": ${(error as Error).message}`);
-  }
-  const parsed = ReceiptBundleSchema.safeParse((() => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new UsageError(`the earlier bundle "${file}" is not valid JSON`);
-    }
-  })());
+  const parsed = ReceiptBundleSchema.safeParse(readJsonFile(file, 'earlier bundle'));
   if (!parsed.success || parsed.data.checkpoints.length === 0) throw new UsageError(`"${file}" is not a receipt bundle with a checkpoint`);
   return parsed.data;
 }

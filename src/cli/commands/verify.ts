@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CHECK_NAMES, receiptDocumentKind, verifyBundle, type VerifyReport } from '../../shared/receipt/verify-bundle.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { readJsonFile } from '../json-file.js';
 import type { CliIo } from '../io.js';
 import { showInvisible } from '../review-text.js';
 
@@ -39,20 +39,7 @@ function trustedFingerprint(text: string): string {
 
 /** Reads and parses the file; anything that is not a receipt file at all is exit 2, naming the file. */
 function readReceiptFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new UsageError(`cannot read receipt file "${path}": ${why}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`receipt file "${path}" is not valid JSON: ${(error as Error).message}`);
-  }
+  const value = readJsonFile(path, 'receipt');
   if (receiptDocumentKind(value) === null) {
     throw new UsageError(`"${path}" is not an Airlock receipt file: expected a bundle ("format": "airlock-receipts", as airlock receipts export writes) or a single receipt`);
   }
