@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AuditEventInput } from '../engine/audit/index.js';
+import { compiledWorkerUrl } from '../engine/worker-file.js';
 
 /** How long per-call events may wait to be written together, and how many trigger a write at once. */
 export const AUDIT_FLUSH_MS = 10;
@@ -25,7 +24,7 @@ export class AuditBatcher {
     home: string,
     private readonly onError: (error: Error) => void,
   ) {
-    this.worker = new Worker(workerFile(), { workerData: { home } });
+    this.worker = new Worker(compiledWorkerUrl(import.meta.url, 'audit-worker.js'), { workerData: { home } });
     this.worker.on('message', (message: { error?: string; flushed?: number }) => {
       if (message.error !== undefined) this.fail(new Error(message.error));
       if (message.flushed !== undefined) {
@@ -71,16 +70,4 @@ export class AuditBatcher {
     this.broken = error;
     this.onError(error);
   }
-}
-
-/**
- * The worker must be JavaScript. Compiled, it sits beside this file; when this file runs from
- * TypeScript sources (the tests), the compiled copy in dist/ is used.
- */
-function workerFile(): URL {
-  const beside = new URL('./audit-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const compiled = fileURLToPath(beside).replace(/[\\/]src[\\/]host[\\/]audit-worker\.js$/, '/dist/host/audit-worker.js');
-  if (!existsSync(compiled)) throw new Error(`the audit writer ${compiled} is not built: run npm run build:node`);
-  return pathToFileURL(compiled);
 }
