@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendAuditEvent } from '../../src/engine/audit/index.js';
+import { latestCheckpoint } from '../../src/engine/checkpoints/index.js';
 import { openStore } from '../../src/engine/store/index.js';
 import { runCli } from '../support/run-cli.js';
 import { connectDemo, demoToolsWithEcho, nextEvent, rewriteTools, startAirlockHome, type AirlockHome } from './airlock-harness.js';
@@ -65,6 +66,17 @@ function verify(file: string, trust?: string): { status: number | null; report: 
 }
 
 describe('receipts from a real session', () => {
+  it('has the Host sign a checkpoint of the whole log at a clean shutdown', async () => {
+    const airlock = await recordedHome();
+    const store = openStore(airlock.home, { readonly: true });
+    try {
+      const head = store.db.prepare('SELECT MAX(seq) FROM audit_events').pluck().get() as number;
+      expect(latestCheckpoint(store)?.tree_size).toBe(head);
+    } finally {
+      store.close();
+    }
+  });
+
   it('exports every decision with its evidence, and the bundle verifies offline against the pinned key', async () => {
     const airlock = await recordedHome();
     const out = path.join(airlock.dir, 'bundle.json');
