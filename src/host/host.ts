@@ -222,6 +222,8 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     });
     writeHelloReply(socket, { hello: 'ok' });
     const name = config.name;
+    // Why this session's last listing could not be pinned (ambiguous, unparseable, no answer): calls wait for a clean one.
+    let listingFailure: string | null = null;
     const session: RelaySession = new RelaySession(
       name,
       socket,
@@ -229,8 +231,10 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       {
         gateContext: () => {
           const ctx = this.registry.gateContext(name);
-          // Fail closed: a Host that can no longer write its log answers no call.
-          return this.audit.broken ? { ...ctx, unavailable: `Airlock cannot write its audit log (${this.audit.broken.message}). Check the disk and restart Airlock.` } : ctx;
+          // Fail closed: a Host that can no longer write its log, or a session whose server cannot be pinned, answers no call.
+          if (this.audit.broken) return { ...ctx, unavailable: `Airlock cannot write its audit log (${this.audit.broken.message}). Check the disk and restart Airlock.` };
+          if (listingFailure) return { ...ctx, unavailable: `Airlock could not pin what "${name}" lists now (${listingFailure}); its calls are refused until it lists cleanly` };
+          return ctx;
         },
         judged: (judgement) => this.judged(name, session.id, judgement),
         hold: (judgement) => this.hold(name, session.id, judgement),
@@ -238,8 +242,14 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
           this.audit.append({ type: 'call.finished', server: name, tool: call.key, decision: v.decision, rule: v.rule, response, detail: { method: call.method, latencyMs: Math.round(latencyMs * 1000) / 1000 } });
           this.emit('call.finished', { server: name, sessionId: session.id, method: call.method, key: call.key, decision: v.decision, latencyMs });
         },
-        observe: (surface) => this.observe(name, surface, config.approveOnFirstList),
-        observeFailed: (error) => this.log(`could not list "${name}": ${error.message}; its calls are judged against what was last listed`),
+        observe: (surface) => {
+          listingFailure = null;
+          this.observe(name, surface, config.approveOnFirstList);
+        },
+        observeFailed: (error) => {
+          listingFailure = error.message;
+          this.log(`could not list "${name}": ${error.message}; its calls are refused until it lists cleanly`);
+        },
         served: () => this.registry.controller(name).servedSurface(),
         log: (message) => this.log(message),
       },

@@ -122,6 +122,19 @@ describe('failures through airlock connect', () => {
     await expect(client.client.callTool(echo)).rejects.toThrow(/was denied: Airlock cannot write its audit log/);
   });
 
+  it('refuses calls while the server lists something Airlock cannot pin (two tools of one name)', async () => {
+    const airlock = await home();
+    const { tools, client } = await connectDemo(airlock, { cleanups });
+    const failed = new Promise<string>((resolve) => airlock.host.on('log', (m) => m.startsWith('could not list "demo"') && resolve(m)));
+    tools.write({ tools: [...DEMO_TOOLS, DEMO_TOOLS[0]] });
+    expect(await failed).toMatch(/duplicate tool name "echo"/);
+    await expect(client.client.callTool({ name: 'echo', arguments: { message: 'x' } })).rejects.toThrow(/could not pin what "demo" lists now \(.*duplicate tool name "echo".*\); its calls are refused until it lists cleanly/);
+    // Once it lists cleanly again (a client's list makes Airlock re-list), the approved tools work again.
+    tools.write({ tools: DEMO_TOOLS });
+    await client.client.listTools();
+    expect(((await client.client.callTool({ name: 'echo', arguments: { message: 'again' } })) as { content: Array<{ text: string }> }).content[0]?.text).toBe('again');
+  });
+
   it('tells the client when no server of that name exists', async () => {
     const airlock = await home();
     const { command, args } = airlock.connect('nope');
