@@ -1,0 +1,41 @@
+/**
+ * Claude Code, after https://code.claude.com/docs/en/mcp (scopes) and /docs/en/settings: ~/.claude.json
+ * ($CLAUDE_CONFIG_DIR/.claude.json when set) holds user-scope `mcpServers` and local-scope
+ * `projects[<abs path>].mcpServers` among unrelated app state; <project>/.mcp.json holds project scope.
+ * Entries: `type` stdio|http|sse, command/args/env or url/headers; values may use ${VAR} and ${VAR:-default}.
+ */
+import path from 'node:path';
+import type { ClientAdapter, ClientDirs, ClientServerEntry, ConfigFileRef } from '../client-adapter.js';
+import { ClientShapeError } from '../client-adapter.js';
+import { isPlainObject, readServerMap, standardRouteEdits, valueAt } from '../standard-entry.js';
+
+function userFile(dirs: ClientDirs): string {
+  const configDir = dirs.env.CLAUDE_CONFIG_DIR;
+  // A relative value would be read against Claude Code's working folder, which Airlock cannot know.
+  return configDir !== undefined && path.isAbsolute(configDir) ? path.join(configDir, '.claude.json') : path.join(dirs.userHome, '.claude.json');
+}
+
+function configFiles(dirs: ClientDirs): ConfigFileRef[] {
+  return [
+    { client: 'claude-code', path: userFile(dirs), scope: 'user', format: 'jsonc' },
+    ...dirs.projects.map((project): ConfigFileRef => ({ client: 'claude-code', path: path.join(project, '.mcp.json'), scope: 'project', format: 'jsonc', project })),
+  ];
+}
+
+function readServers(document: unknown, file: ConfigFileRef): ClientServerEntry[] {
+  const entries = readServerMap(document, ['mcpServers']);
+  if (file.scope === 'project') return entries;
+  const projects = valueAt(document, ['projects']);
+  if (projects === undefined || projects === null) return entries;
+  if (!isPlainObject(projects)) throw new ClientShapeError(`"projects" should be an object of project folders, found ${Array.isArray(projects) ? 'a list' : `a ${typeof projects}`}`);
+  for (const project of Object.keys(projects)) entries.push(...readServerMap(document, ['projects', project, 'mcpServers']));
+  return entries;
+}
+
+export const claudeCodeAdapter: ClientAdapter = {
+  id: 'claude-code',
+  displayName: 'Claude Code',
+  configFiles,
+  readServers,
+  routeEdits: standardRouteEdits,
+};
