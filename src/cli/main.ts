@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerClients } from './commands/clients.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDrift } from './commands/drift.js';
 import { registerReceipts } from './commands/receipts.js';
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerDrift(program, io, setExit);
   registerAudit(program, io, setExit);
   registerServers(program, io, setExit);
+  registerClients(program, io, setExit);
   registerServe(program, io);
   registerReview(program, io, setExit);
   registerTools(program, io);

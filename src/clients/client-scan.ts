@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import type { ClientAdapter, ClientDirs, ClientId, ClientServerEntry, ConfigFileRef } from './client-adapter.js';
+import { ClientShapeError } from './client-adapter.js';
+import { CLIENT_ADAPTERS } from './adapters/index.js';
+import { ConfigParseError, parseConfigText } from './config-syntax.js';
+import { checkRoutable, routedServer, type RouteCheck } from './entry-routing.js';
+
+/** One server entry as `clients list` reports it. */
+export interface ScannedServer {
+  entry: ClientServerEntry;
+  /** routed: it runs `airlock connect`; bypassing: the client starts or reaches the server directly. */
+  status: 'routed' | 'bypassing';
+  /** The Airlock server a routed entry connects to. */
+  airlockServer?: string;
+  /** For a bypassing entry: whether `clients install` can route it, and why not. */
+  route?: RouteCheck;
+}
+
+export interface ScannedFile {
+  ref: ConfigFileRef;
+  /** The bytes read, for planning an edit against exactly them. */
+  bytes: Buffer;
+  text: string;
+  document: unknown;
+  servers: ScannedServer[];
+}
+
+/** A file that exists but cannot be read as the client's config; it is never written. */
+export interface UnreadableFile {
+  ref: ConfigFileRef;
+  error: string;
+}
+
+export interface ScannedClient {
+  adapter: ClientAdapter;
+  files: ScannedFile[];
+  unreadable: UnreadableFile[];
+}
+
+/** Reads every existing config file of the given clients (all by default). */
+export function scanClients(dirs: ClientDirs, only?: readonly ClientId[]): ScannedClient[] {
+  const adapters = only === undefined || only.length === 0 ? CLIENT_ADAPTERS : CLIENT_ADAPTERS.filter((a) => only.includes(a.id));
+  return adapters.map((adapter) => {
+    const files: ScannedFile[] = [];
+    const unreadable: UnreadableFile[] = [];
+    for (const ref of adapter.configFiles(dirs)) {
+      const result = scanFile(adapter, ref);
+      if (result === undefined) continue;
+      if ('error' in result) unreadable.push(result);
+      else files.push(result);
+    }
+    return { adapter, files, unreadable };
+  });
+}
+
+/** One file: undefined when it does not exist. */
+export function scanFile(adapter: ClientAdapter, ref: ConfigFileRef): ScannedFile | UnreadableFile | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(ref.path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    return { ref, error: `${ref.path} cannot be read (${code ?? (error as Error).message}); Airlock left it untouched` };
+  }
+  const text = bytes.toString('utf8');
+  try {
+    const document = parseConfigText(text, ref.format, ref.path);
+    const servers = adapter.readServers(document, ref).map((entry) => scanEntry(entry, adapter.displayName));
+    return { ref, bytes, text, document, servers };
+  } catch (error) {
+    if (error instanceof ConfigParseError) return { ref, error: error.message };
+    if (error instanceof ClientShapeError) return { ref, error: `${ref.path}: ${error.message}; Airlock left it untouched. Fix it in ${adapter.displayName}'s settings and run the command again.` };
+    throw error;
+  }
+}
+
+function scanEntry(entry: ClientServerEntry, clientName: string): ScannedServer {
+  const server = entry.transport === 'stdio' ? routedServer(entry) : undefined;
+  if (server !== undefined) return { entry, status: 'routed', airlockServer: server };
+  return { entry, status: 'bypassing', route: checkRoutable(entry, clientName) };
+}

@@ -1,0 +1,118 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ClientAdapter, ClientServerEntry } from '../clients/client-adapter.js';
+import type { ServerImport } from '../clients/entry-routing.js';
+import type { InstallPlan } from '../clients/install-plan.js';
+import { appendAuditEvent } from '../engine/audit/index.js';
+import { getServerConfig, parseServerConfig, putServerConfig, SERVER_NAME_PATTERN, type ServerConfig, type Store } from '../engine/store/index.js';
+import { SecretStore } from './secret-store.js';
+
+/**
+ * Bringing servers found in client configs into Airlock's registry. An entry keeps its name
+ * where it can; the same server configured in two clients (same command, arguments and
+ * variables) becomes one Airlock server, and a different server of the same name gets the
+ * client's id appended.
+ */
+export class ServerImportNamer {
+  private readonly pending = new Map<string, ServerImport>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly secrets: SecretStore,
+  ) {}
+
+  /** The Airlock server name for an entry: an existing identical server, or a free name. */
+  readonly name = (entry: ClientServerEntry, serverImport: ServerImport, adapter: ClientAdapter): string => {
+    const base = serverNameFrom(entry.name);
+    for (const candidate of candidates(base, adapter.id)) {
+      const planned = this.pending.get(candidate);
+      if (planned !== undefined) {
+        if (isDeepStrictEqual(planned, serverImport)) return candidate;
+        continue;
+      }
+      const existing = getServerConfig(this.store, candidate);
+      if (existing === undefined) {
+        this.pending.set(candidate, serverImport);
+        return candidate;
+      }
+      if (this.sameServer(existing, serverImport)) return candidate;
+    }
+    throw new Error(`no free Airlock server name for "${entry.name}"`);
+  };
+
+  private sameServer(config: ServerConfig, serverImport: ServerImport): boolean {
+    const stored = this.secrets.get(config.name);
+    return (
+      config.command === serverImport.command &&
+      isDeepStrictEqual(config.args, serverImport.args) &&
+      isDeepStrictEqual(config.env, serverImport.env) &&
+      isDeepStrictEqual(config.envFrom, serverImport.envFrom) &&
+      isDeepStrictEqual([...config.secretKeys].sort(), Object.keys(serverImport.secrets).sort()) &&
+      Object.entries(serverImport.secrets).every(([key, value]) => stored[key]?.reveal() === value)
+    );
+  }
+
+  /** Whether `name` is one this run will create (false: it already exists in the registry). */
+  isNew(name: string): boolean {
+    return this.pending.has(name);
+  }
+}
+
+/** A registry name from a client's entry name: letters, digits, ".", "_" and "-", at most 64. */
+export function serverNameFrom(entryName: string): string {
+  const cleaned = entryName.normalize('NFKC').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 48).replace(/-+$/, '');
+  return SERVER_NAME_PATTERN.test(cleaned) ? cleaned : 'server';
+}
+
+function* candidates(base: string, client: string): Generator<string> {
+  yield base;
+  yield `${base}-${client}`;
+  for (let n = 2; n < 1000; n++) yield `${base}-${client}-${n}`;
+}
+
+export interface ImportSummary {
+  /** Servers added to the registry by this install. */
+  added: string[];
+  /** Servers that were already in the registry and are now also used by these entries. */
+  reused: string[];
+  /** Per server, the names of the variables moved into the secret store. */
+  secretsMoved: Record<string, string[]>;
+}
+
+/**
+ * Adds the plan's new servers to the registry and their secrets to the secret store, in one
+ * store transaction (its write lock also serializes writers of secrets.json). With
+ * `approveCurrent`, each new server's first listed surface is pinned as approved; otherwise its
+ * tools are held until the user reviews them.
+ */
+export function importPlannedServers(store: Store, home: string, plan: InstallPlan, namer: ServerImportNamer, approveCurrent: boolean): ImportSummary {
+  const summary: ImportSummary = { added: [], reused: [], secretsMoved: {} };
+  const byServer = new Map<string, { serverImport: ServerImport; client: string }>();
+  for (const file of plan.files) for (const route of file.routes) if (!byServer.has(route.server)) byServer.set(route.server, { serverImport: route.import, client: file.adapter.id });
+  store.transaction(() => {
+    const secrets = SecretStore.open(home);
+    for (const [name, { serverImport, client }] of byServer) {
+      const secretKeys = Object.keys(serverImport.secrets).sort();
+      if (secretKeys.length > 0) summary.secretsMoved[name] = secretKeys;
+      if (!namer.isNew(name) || getServerConfig(store, name) !== undefined) {
+        summary.reused.push(name);
+        continue;
+      }
+      const config = parseServerConfig({
+        name,
+        command: serverImport.command,
+        args: serverImport.args,
+        env: serverImport.env,
+        envFrom: serverImport.envFrom,
+        secretKeys,
+        approveOnFirstList: approveCurrent,
+        createdAt: new Date().toISOString(),
+      });
+      putServerConfig(store, config);
+      if (secretKeys.length > 0) secrets.replaceServer(name, serverImport.secrets);
+      // The command only: arguments and variable values can hold tokens.
+      appendAuditEvent(store, { type: 'server.added', server: name, detail: { command: config.command, importedFrom: client, approveOnFirstList: approveCurrent, secrets: secretKeys.length } });
+      summary.added.push(name);
+    }
+  });
+  return summary;
+}
