@@ -53,6 +53,8 @@ export async function startControlHttp(control: HostControl, options: { port: nu
         return control.servers();
       case 'GET /v1/holds':
         return control.holdsList();
+      case 'GET /v1/clients/bypassing':
+        return control.bypassing();
       case 'GET /v1/review':
         return control.review(server);
       case 'GET /v1/tools':

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { z } from 'zod';
+import type { BypassingServer } from '../clients/bypass-watch.js';
 import type { ServerState } from '../engine/decision.js';
 import { ITEM_KINDS, type ItemKind } from '../engine/surface.js';
 import { LineFramer } from '../proxy/line-framer.js';
@@ -32,6 +33,7 @@ export interface HostControl {
   tools(server?: string): ToolState[] | Promise<ToolState[]>;
   approve(server: string, target: { kind?: ItemKind; key?: string; hash: string }): { state: ServerState; generation: number } | Promise<{ state: ServerState; generation: number }>;
   quarantine(server: string, target: { kind?: ItemKind; key?: string; reason?: string }): { state: ServerState } | Promise<{ state: ServerState }>;
+  bypassing(): BypassingServer[] | Promise<BypassingServer[]>;
 }
 
 const ItemTarget = { kind: z.enum(ITEM_KINDS).optional(), key: z.string().optional() };
@@ -39,6 +41,7 @@ const ControlRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: z.number(), method: z.literal('status') }),
   z.object({ id: z.number(), method: z.literal('servers') }),
   z.object({ id: z.number(), method: z.literal('holdsList') }),
+  z.object({ id: z.number(), method: z.literal('bypassing') }),
   z.object({ id: z.number(), method: z.literal('review'), params: z.object({ server: z.string().optional() }) }),
   z.object({ id: z.number(), method: z.literal('tools'), params: z.object({ server: z.string().optional() }) }),
   z.object({ id: z.number(), method: z.literal('approve'), params: z.object({ server: z.string(), target: z.object({ ...ItemTarget, hash: z.string() }) }) }),
@@ -81,6 +84,8 @@ function dispatch(host: HostControl, r: ControlRequest): unknown {
       return host.servers();
     case 'holdsList':
       return host.holdsList();
+    case 'bypassing':
+      return host.bypassing();
     case 'review':
       return host.review(r.params.server);
     case 'tools':
@@ -162,6 +167,10 @@ export class RemoteHostControl implements HostControl {
   }
   holdsList() {
     return this.call<HoldView[]>('holdsList');
+  }
+
+  bypassing() {
+    return this.call<BypassingServer[]>('bypassing');
   }
   tools(server?: string) {
     return this.call<ToolState[]>('tools', { server });

@@ -1,3 +1,4 @@
+import type { BypassingServer } from '../clients/bypass-watch.js';
 import type { Decision, ServerState } from '../engine/decision.js';
 
 /** What the Host tells the UI, the tray and the CLI as it happens. */
@@ -8,6 +9,8 @@ export interface HostEvents {
   'hold.resolved': [{ hold: HoldView; decision: 'ALLOW' | 'DENY'; reason: string }];
   'state.changed': [{ server: string; from: ServerState; to: ServerState; generation: number }];
   'surface.changed': [{ server: string; liveHash: string; approvedHash: string | null; severity: string; decision: string }];
+  /** Client config entries that start a server without Airlock: newly seen ones, and ones no longer there. */
+  'clients.bypassing': [{ appeared: BypassingServer[]; gone: BypassingServer[] }];
   log: [string];
 }
 

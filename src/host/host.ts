@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import type net from 'node:net';
 import { unlinkSync } from 'node:fs';
+import { BypassWatch, type BypassingServer } from '../clients/bypass-watch.js';
+import type { ClientDirs } from '../clients/client-adapter.js';
 import { ApprovalRefusedError } from '../engine/controller/server-controller.js';
 import { TrustRegistry } from '../engine/controller/trust-registry.js';
 import type { ServerState } from '../engine/decision.js';
@@ -39,6 +41,10 @@ export interface HostOptions {
   maxFrameBytes?: number;
   /** Also serve the control API on 127.0.0.1:port (0 picks a free port). */
   port?: number;
+  /** Watch these AI clients' config files for servers that bypass Airlock (off when absent). */
+  clients?: ClientDirs;
+  /** How often the client files are checked. */
+  clientWatchMs?: number;
 }
 
 const DRAIN_MS = 10_000;
@@ -58,6 +64,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private http: { server: HttpServer; url: string } | null = null;
   private stopping: Promise<void> | null = null;
   private readonly checkpointTimer: NodeJS.Timeout;
+  private bypassWatch: BypassWatch | null = null;
 
   private constructor(
     readonly home: string,
@@ -81,6 +88,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       store = openStore(options.home);
       const host = new Host(options.home, store, lock, options);
       if (options.listen !== false) host.server = await listenHostSocket(options.home, (socket) => void host.accept(socket));
+      if (options.clients !== undefined) host.watchClients(options.clients, options.clientWatchMs);
       if (options.port !== undefined) {
         host.http = await startControlHttp(host, { port: options.port, token: controlToken(options.home), log: (m) => host.log(m) });
       }
@@ -106,6 +114,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     this.stopping ??= (async () => {
       this.server?.close();
       this.http?.server.close();
+      this.bypassWatch?.stop();
       this.holds.denyWhere(() => true, 'the Airlock host is stopping; the held call was denied. Start it again and retry.');
       const deadline = Date.now() + DRAIN_MS;
       while ([...this.sessions].some((s) => s.inFlight > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -124,6 +133,32 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       this.lock.release();
     })();
     return this.stopping;
+  }
+
+  /**
+   * Reports client entries that start a server without Airlock. The first scan only reports;
+   * one that appears later (a server added by hand, or by a client's own UI) is also audited.
+   */
+  private watchClients(dirs: ClientDirs, intervalMs?: number): void {
+    let first = true;
+    this.bypassWatch = new BypassWatch(
+      dirs,
+      (appeared, gone) => {
+        for (const b of appeared) {
+          this.log(`${b.clientName} starts server "${b.name}" without Airlock (${b.file}); ${b.routable ? 'route it with: airlock clients install' : `it cannot be routed: ${b.reason ?? 'unknown reason'}`}`);
+          if (!first) this.audit.append({ type: 'client.bypass-detected', detail: { client: b.client, file: b.file, entry: b.name, transport: b.transport, routable: b.routable } });
+        }
+        this.emit('clients.bypassing', { appeared, gone });
+      },
+      intervalMs,
+    );
+    this.bypassWatch.start();
+    first = false;
+  }
+
+  /** Client entries that bypass Airlock now (empty when the Host does not watch client files). */
+  bypassing(): BypassingServer[] {
+    return this.bypassWatch?.current() ?? [];
   }
 
   // ---- control API (the same for the CLI over the socket and for in-process use) ----

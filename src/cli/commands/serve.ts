@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Host } from '../../host/host.js';
 import { UsageError } from '../exit-codes.js';
+import { clientDirsFrom } from '../client-dirs-option.js';
 import { homeFrom } from '../home-option.js';
 import type { CliIo } from '../io.js';
 
@@ -9,16 +10,21 @@ export function registerServe(program: Command, io: CliIo): void {
     .command('serve')
     .description('run the Airlock Host headless: clients reach it through `airlock connect`; stops cleanly on Ctrl-C')
     .option('--hold-timeout <seconds>', 'how long a held call waits for your answer before it is denied', '120')
+    .option('--user-home <dir>', "watch the AI clients' config files under this folder instead of your home (tests, or a copy)")
+    .option('--platform <platform>', 'the client path rules to use: darwin, win32 or linux (default: this machine)')
+    .option('--no-watch-clients', "do not watch the AI clients' config files for servers that bypass Airlock")
     .option('--port <n>', 'also serve the control API on http://127.0.0.1:N (bearer token in the home\'s control-token file; 0 picks a free port)')
-    .action(async (options: { holdTimeout: string; port?: string }, command: Command) => {
+    .action(async (options: { holdTimeout: string; port?: string; userHome?: string; platform?: string; watchClients: boolean }, command: Command) => {
       const seconds = Number(options.holdTimeout);
       if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--hold-timeout must be a positive number of seconds, not "${options.holdTimeout}"`);
       const port = options.port === undefined ? undefined : Number(options.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a port number from 0 to 65535, not "${options.port}"`);
       const home = homeFrom(command, io);
-      const host = await Host.start({ home, holdTimeoutMs: Math.round(seconds * 1000), ...(port === undefined ? {} : { port }) });
+      const clients = options.watchClients ? clientDirsFrom(options) : undefined;
+      const host = await Host.start({ home, holdTimeoutMs: Math.round(seconds * 1000), ...(port === undefined ? {} : { port }), ...(clients === undefined ? {} : { clients }) });
       const stamp = (): string => new Date().toISOString().slice(11, 19);
       host.on('log', (message) => io.out(`${stamp()} ${message}\n`));
+      for (const b of host.bypassing()) io.out(`${stamp()} ${b.clientName} starts server "${b.name}" without Airlock (${b.file}); ${b.routable ? 'route it with: airlock clients install' : `it cannot be routed: ${b.reason ?? ''}`}\n`);
       io.out(`Airlock host for ${home} listening on ${host.socketPath} (pid ${process.pid}). Held calls wait ${seconds} s; review them with: airlock review\n`);
       if (host.controlUrl) io.out(`Control API on ${host.controlUrl} (bearer token in ${home}/control-token)\n`);
       await new Promise<void>((resolve) => {
