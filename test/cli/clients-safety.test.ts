@@ -167,6 +167,17 @@ describe('clients install asks before it changes anything', () => {
     expect(JSON.parse(servers.stdout)).toEqual([]);
   });
 
+  it('restore without a terminal and without --yes shows the change and leaves the routed files as they are', () => {
+    const h = fixture();
+    install(h);
+    const installed = h.snapshot();
+    const result = cli(h, ['clients', 'restore']);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain('goes back byte for byte');
+    expect(result.stderr).toContain('clients restore changes your client files only when you agree');
+    for (const [file, bytes] of installed) expect(h.snapshot().get(file)?.equals(bytes)).toBe(true);
+  });
+
   it('--dry-run shows the diff and changes nothing', () => {
     const h = fixture();
     const before = h.snapshot();
