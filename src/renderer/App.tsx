@@ -1,9 +1,82 @@
-// The views (Live, Review, Servers, Clients, Receipts) arrive with the UI issue.
+import { useEffect, useState } from 'react';
+import { useHostApi, useHostQuery } from './host-api-context.js';
+import { ClientsView } from './views/clients/ClientsView.js';
+import { LiveView } from './views/live/LiveView.js';
+import { ReceiptsView } from './views/receipts/ReceiptsView.js';
+import { ReviewView } from './views/review/ReviewView.js';
+import { ServersView } from './views/servers/ServersView.js';
+
+export const VIEWS = [
+  { id: 'live', label: 'Live' },
+  { id: 'review', label: 'Review' },
+  { id: 'servers', label: 'Servers' },
+  { id: 'clients', label: 'Clients' },
+  { id: 'receipts', label: 'Receipts' },
+] as const;
+export type ViewId = (typeof VIEWS)[number]['id'];
+
+/** The view named by the location hash (`#/review`), Live by default. */
+export function viewFromHash(hash: string): ViewId {
+  const id = hash.replace(/^#\/?/, '').split(/[?&]/)[0];
+  return VIEWS.some((v) => v.id === id) ? (id as ViewId) : 'live';
+}
+
 export function App() {
+  const [view, setView] = useState<ViewId>(() => viewFromHash(window.location.hash));
+  const [connected, setConnected] = useState(true);
+  const review = useHostQuery((api) => api.review({}), (e) => e.type === 'hold.opened' || e.type === 'hold.resolved' || e.type === 'surface.changed' || e.type === 'state.changed');
+  const pending = review.status === 'ready' ? review.data.length : 0;
+
+  useEffect(() => {
+    const onHash = () => setView(viewFromHash(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const api = useHostApi();
+  useEffect(() => api.subscribe(() => undefined, setConnected), [api]);
+
+  const go = (id: ViewId) => {
+    window.location.hash = `#/${id}`;
+    setView(id);
+  };
+
   return (
-    <main>
-      <h1>Airlock</h1>
-      <p>The window is not built yet. Use the command line: airlock --help</p>
-    </main>
+    <div className="app">
+      <header className="app-header">
+        <h1 className="app-title">Airlock</h1>
+        <nav aria-label="Views">
+          <ul className="tabs" role="tablist">
+            {VIEWS.map((v) => (
+              <li key={v.id} role="presentation">
+                <button type="button" role="tab" aria-selected={view === v.id} className={view === v.id ? 'tab tab-active' : 'tab'} onClick={() => go(v.id)}>
+                  {v.label}
+                  {v.id === 'review' && pending > 0 && (
+                    <span className="tab-badge" aria-label={`${pending} waiting for review`}>
+                      {pending}
+                    </span>
+                  )}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <ConnectionDot connected={connected} />
+      </header>
+      <main className="app-main" role="tabpanel" aria-label={VIEWS.find((v) => v.id === view)?.label}>
+        {view === 'live' && <LiveView />}
+        {view === 'review' && <ReviewView />}
+        {view === 'servers' && <ServersView />}
+        {view === 'clients' && <ClientsView />}
+        {view === 'receipts' && <ReceiptsView />}
+      </main>
+    </div>
+  );
+}
+
+function ConnectionDot({ connected }: { connected: boolean }) {
+  return (
+    <span className={connected ? 'conn conn-up' : 'conn conn-down'} role="status">
+      {connected ? 'connected to the Airlock host' : 'reconnecting to the Airlock host…'}
+    </span>
   );
 }

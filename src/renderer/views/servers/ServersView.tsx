@@ -1,0 +1,5 @@
+import { EmptyState } from '../../components/states.js';
+
+export function ServersView() {
+  return <EmptyState title="Servers: being built" />;
+}

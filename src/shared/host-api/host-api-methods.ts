@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { ReceiptBundleSchema } from '../receipt/receipt-format.js';
+import {
+  AuditPageSchema,
+  AuditVerifyStepSchema,
+  CallDetailSchema,
+  CallRowSchema,
+  ClientIdSchema,
+  ClientsInstallPreviewSchema,
+  ClientsInstallResultSchema,
+  ClientsListSchema,
+  ClientsRestorePreviewSchema,
+  BypassingServerSchema,
+  DecisionSchema,
+  HoldSchema,
+  HostStatusSchema,
+  ItemKindSchema,
+  ReviewItemSchema,
+  ServerDetailSchema,
+  ServerStateSchema,
+  ServerSummarySchema,
+} from './host-api-values.js';
+
+/**
+ * Every query and command the window may send to the Host: its parameters and its result.
+ * Both carriers (the Electron preload's IPC and the headless Host's loopback HTTP) move
+ * `{ method, params }` and check both sides against this table.
+ */
+const none = z.strictObject({});
+const ServerName = z.string().min(1).max(64);
+
+export const HOST_API_METHODS = {
+  status: { params: none, result: HostStatusSchema },
+  servers: { params: none, result: z.array(ServerSummarySchema) },
+  serverDetail: { params: z.strictObject({ server: ServerName }), result: ServerDetailSchema },
+  review: { params: z.strictObject({ server: ServerName.optional() }), result: z.array(ReviewItemSchema) },
+  holds: { params: none, result: z.array(HoldSchema) },
+  recentCalls: { params: none, result: z.array(CallRowSchema) },
+  callDetail: { params: z.strictObject({ id: z.string().min(1).max(100) }), result: CallDetailSchema },
+  /** Approve a server's live surface, or one item, by the hash the user was shown. */
+  approve: {
+    params: z.strictObject({ server: ServerName, kind: ItemKindSchema.optional(), key: z.string().min(1).optional(), hash: z.string().min(1) }),
+    result: z.object({ state: ServerStateSchema, generation: z.number().int().nonnegative() }),
+  },
+  quarantine: {
+    params: z.strictObject({ server: ServerName, kind: ItemKindSchema.optional(), key: z.string().min(1).optional(), reason: z.string().max(500).optional() }),
+    result: z.object({ state: ServerStateSchema }),
+  },
+  bypassing: { params: none, result: z.array(BypassingServerSchema) },
+  clientsList: { params: none, result: ClientsListSchema },
+  clientsInstallPreview: { params: z.strictObject({ clients: z.array(ClientIdSchema).optional() }), result: ClientsInstallPreviewSchema },
+  clientsInstallApply: { params: z.strictObject({ planId: z.string().min(1), approveCurrent: z.boolean() }), result: ClientsInstallResultSchema },
+  clientsRestorePreview: { params: z.strictObject({ clients: z.array(ClientIdSchema).optional() }), result: ClientsRestorePreviewSchema },
+  clientsRestoreApply: { params: z.strictObject({ planId: z.string().min(1) }), result: z.object({ files: z.array(z.string()) }) },
+  auditPage: {
+    params: z.strictObject({ beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(500).optional(), server: ServerName.optional() }),
+    result: AuditPageSchema,
+  },
+  /** One step of the chain check; pass back `checked` and `head` to continue. */
+  auditVerifyStep: {
+    params: z.strictObject({ checked: z.number().int().nonnegative(), head: z.string().regex(/^sha256:[0-9a-f]{64}$/).optional(), limit: z.number().int().min(1).max(100_000).optional() }),
+    result: AuditVerifyStepSchema,
+  },
+  receiptsExport: {
+    params: z.strictObject({ server: ServerName.optional(), decision: DecisionSchema.optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    result: ReceiptBundleSchema,
+  },
+} as const;
+
+export type HostApiMethod = keyof typeof HOST_API_METHODS;
+export const HOST_API_METHOD_NAMES = Object.keys(HOST_API_METHODS) as HostApiMethod[];
+export type HostApiParams<M extends HostApiMethod> = z.input<(typeof HOST_API_METHODS)[M]['params']>;
+export type HostApiResult<M extends HostApiMethod> = z.output<(typeof HOST_API_METHODS)[M]['result']>;
+
+/** What the Host tells the window as it happens. */
+export const HostApiEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('call.started'), call: CallRowSchema }),
+  z.object({ type: z.literal('call.finished'), call: CallRowSchema }),
+  z.object({ type: z.literal('hold.opened'), hold: HoldSchema }),
+  z.object({ type: z.literal('hold.resolved'), hold: HoldSchema, decision: z.enum(['ALLOW', 'DENY']), reason: z.string() }),
+  z.object({ type: z.literal('state.changed'), server: z.string(), from: ServerStateSchema, to: ServerStateSchema, generation: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('surface.changed'), server: z.string(), liveHash: z.string(), approvedHash: z.string().nullable(), severity: z.string(), decision: z.string() }),
+  z.object({ type: z.literal('clients.bypassing'), appeared: z.array(BypassingServerSchema), gone: z.array(BypassingServerSchema) }),
+]);
+export type HostApiEvent = z.infer<typeof HostApiEventSchema>;
+
+/** The envelope both carriers move. */
+export const HostApiRequestSchema = z.strictObject({
+  method: z.enum(HOST_API_METHOD_NAMES as [HostApiMethod, ...HostApiMethod[]]),
+  params: z.unknown(),
+});
+export type HostApiRequest = z.infer<typeof HostApiRequestSchema>;
+export const HostApiResponseSchema = z.union([z.strictObject({ ok: z.literal(true), result: z.unknown() }), z.strictObject({ ok: z.literal(false), error: z.string() })]);
+export type HostApiResponse = z.infer<typeof HostApiResponseSchema>;
+
+/** Parameters checked against the method's schema; the message names every problem. */
+export function parseHostApiParams<M extends HostApiMethod>(method: M, params: unknown): z.output<(typeof HOST_API_METHODS)[M]['params']> {
+  const parsed = HOST_API_METHODS[method].params.safeParse(params ?? {});
+  if (!parsed.success) throw new HostApiError(`invalid parameters for ${method}: ${issuesText(parsed.error)}`);
+  return parsed.data as z.output<(typeof HOST_API_METHODS)[M]['params']>;
+}
+
+export function parseHostApiResult<M extends HostApiMethod>(method: M, result: unknown): HostApiResult<M> {
+  const parsed = HOST_API_METHODS[method].result.safeParse(result);
+  if (!parsed.success) throw new HostApiError(`the Host's answer to ${method} has an unexpected shape: ${issuesText(parsed.error)}`);
+  return parsed.data as HostApiResult<M>;
+}
+
+/** A refused or failed HostApi call; the message is for the user. */
+export class HostApiError extends Error {
+  override name = 'HostApiError';
+}
+
+function issuesText(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join('.') || '(top)'}: ${i.message}`)
+    .join('; ');
+}

@@ -1,0 +1,247 @@
+import { z } from 'zod';
+
+/**
+ * The values the window shows, as zod schemas: the Host's answers are checked against them on
+ * both sides of the boundary (the Host before sending, the window after receiving), so a shape
+ * drift fails loudly instead of rendering something wrong. Types are inferred, never restated.
+ */
+
+export const DecisionSchema = z.enum(['ALLOW', 'HOLD', 'DENY', 'SILENCE']);
+export type Decision = z.infer<typeof DecisionSchema>;
+export const ServerStateSchema = z.enum(['GREEN', 'AMBER', 'RED']);
+export type ServerState = z.infer<typeof ServerStateSchema>;
+export const SeveritySchema = z.enum(['info', 'low', 'medium', 'high', 'critical']);
+export type Severity = z.infer<typeof SeveritySchema>;
+export const ItemKindSchema = z.enum(['server-info', 'instructions', 'tool', 'prompt', 'resource', 'resource-template']);
+export type ItemKind = z.infer<typeof ItemKindSchema>;
+export const CLIENT_IDS = ['claude-desktop', 'claude-code', 'cursor', 'vscode', 'windsurf', 'zed', 'cline', 'gemini-cli', 'codex', 'continue'] as const;
+export const ClientIdSchema = z.enum(CLIENT_IDS);
+
+const Iso = z.iso.datetime({ offset: true });
+const Digest = z.string().regex(/^sha256:[0-9a-f]{64}$/);
+
+export const FindingSchema = z.object({
+  code: z.string(),
+  severity: SeveritySchema,
+  itemKind: ItemKindSchema.nullable(),
+  itemKey: z.string().nullable(),
+  /** JSON Pointer inside the item's definition. */
+  path: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  message: z.string(),
+  cosmetic: z.boolean(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const HoldSchema = z.object({
+  id: z.string(),
+  server: z.string(),
+  kind: z.enum(['tool', 'prompt', 'resource']),
+  key: z.string(),
+  sessionId: z.string(),
+  openedAt: Iso,
+  expiresAt: Iso,
+});
+export type Hold = z.infer<typeof HoldSchema>;
+
+/** One item waiting for the user's answer, with all it takes to decide it. */
+export const ReviewItemSchema = z.object({
+  server: z.string(),
+  state: ServerStateSchema,
+  kind: ItemKindSchema,
+  key: z.string(),
+  status: z.enum(['changed', 'added', 'removed']),
+  /** The item hash an approval of this item is bound to: what the user was shown. Null for a removal. */
+  hash: Digest.nullable(),
+  /** The server's live surface hash, for approving the whole server. */
+  surfaceHash: Digest.nullable(),
+  findings: z.array(FindingSchema),
+  approved: z.unknown(),
+  live: z.unknown(),
+  quarantined: z.boolean(),
+  pendingCalls: z.array(HoldSchema),
+});
+export type ReviewItem = z.infer<typeof ReviewItemSchema>;
+
+export const ServerSummarySchema = z.object({
+  name: z.string(),
+  state: ServerStateSchema,
+  generation: z.number().int().nonnegative(),
+  held: z.number().int().nonnegative(),
+  pendingCalls: z.number().int().nonnegative(),
+});
+export type ServerSummary = z.infer<typeof ServerSummarySchema>;
+
+export const HostStatusSchema = z.object({
+  home: z.string(),
+  pid: z.number().int(),
+  sessions: z.number().int().nonnegative(),
+  servers: z.array(ServerSummarySchema),
+});
+export type HostStatus = z.infer<typeof HostStatusSchema>;
+
+export const ToolStateSchema = z.object({
+  server: z.string(),
+  tool: z.string(),
+  status: z.string(),
+  gate: z.string(),
+  severity: z.string(),
+});
+export type ToolState = z.infer<typeof ToolStateSchema>;
+
+export const GenerationSchema = z.object({
+  generation: z.number().int().nonnegative(),
+  surfaceHash: Digest,
+  approvedAt: Iso,
+  approvedBy: z.string(),
+});
+
+/** A server as the Servers view shows it: no argument or variable values (they may hold secrets). */
+export const ServerDetailSchema = z.object({
+  summary: ServerSummarySchema,
+  command: z.string().nullable(),
+  envKeys: z.array(z.string()),
+  secretKeys: z.array(z.string()),
+  tools: z.array(ToolStateSchema),
+  generations: z.array(GenerationSchema),
+});
+export type ServerDetail = z.infer<typeof ServerDetailSchema>;
+
+/** One call through Airlock, as the Live view lists it. */
+export const CallRowSchema = z.object({
+  id: z.string(),
+  server: z.string(),
+  sessionId: z.string(),
+  /** The AI client's name from its initialize/discover, when it said. */
+  client: z.string().nullable(),
+  method: z.string(),
+  key: z.string(),
+  /** The gate's first decision (HOLD for a held call). */
+  decision: DecisionSchema,
+  rule: z.string(),
+  reason: z.string(),
+  startedAt: Iso,
+  /** After a hold: the user's (or the timeout's) answer. */
+  finalDecision: z.enum(['ALLOW', 'DENY']).nullable(),
+  latencyMs: z.number().nonnegative().nullable(),
+});
+export type CallRow = z.infer<typeof CallRowSchema>;
+
+/** What a call carried, redacted of known secrets, kept only in the Host's memory for recent calls. */
+export const CallDetailSchema = z.object({
+  id: z.string(),
+  available: z.boolean(),
+  arguments: z.unknown(),
+  result: z.unknown(),
+});
+export type CallDetail = z.infer<typeof CallDetailSchema>;
+
+export const AuditEventViewSchema = z.object({
+  seq: z.number().int().positive(),
+  ts: Iso,
+  type: z.string(),
+  server: z.string().nullable(),
+  tool: z.string().nullable(),
+  decision: DecisionSchema.nullable(),
+  rule: z.string().nullable(),
+  findings: z.array(z.string()),
+  hash: Digest,
+});
+export type AuditEventView = z.infer<typeof AuditEventViewSchema>;
+
+export const AuditPageSchema = z.object({
+  events: z.array(AuditEventViewSchema),
+  total: z.number().int().nonnegative(),
+});
+export type AuditPage = z.infer<typeof AuditPageSchema>;
+
+/** One step of a resumable chain check: the window calls again with `checked` and `head` until done. */
+export const AuditVerifyStepSchema = z.object({
+  ok: z.boolean(),
+  done: z.boolean(),
+  checked: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  head: Digest,
+  brokenSeq: z.number().int().positive().nullable(),
+  reason: z.string().nullable(),
+});
+export type AuditVerifyStep = z.infer<typeof AuditVerifyStepSchema>;
+
+const ListedServerSchema = z.object({
+  name: z.string(),
+  status: z.enum(['routed', 'bypassing']),
+  transport: z.enum(['stdio', 'remote']),
+  command: z.string().optional(),
+  url: z.string().optional(),
+  airlockServer: z.string().optional(),
+  routable: z.boolean().optional(),
+  reason: z.string().optional(),
+  disabled: z.boolean().optional(),
+});
+export const ClientsListSchema = z.object({
+  userHome: z.string(),
+  platform: z.enum(['darwin', 'win32', 'linux']),
+  clients: z.array(
+    z.object({
+      id: ClientIdSchema,
+      name: z.string(),
+      found: z.boolean(),
+      files: z.array(z.object({ path: z.string(), scope: z.enum(['user', 'project']), project: z.string().optional(), error: z.string().optional(), servers: z.array(ListedServerSchema) })),
+    }),
+  ),
+});
+export type ClientsList = z.infer<typeof ClientsListSchema>;
+
+/** A change to client files, shown before it is made; `planId` binds the later apply to exactly these bytes. */
+export const ClientsInstallPreviewSchema = z.object({
+  planId: z.string(),
+  files: z.array(
+    z.object({
+      client: ClientIdSchema,
+      clientName: z.string(),
+      path: z.string(),
+      /** Unified diff with secrets shown as ***. */
+      diff: z.string(),
+      routes: z.array(z.object({ name: z.string(), server: z.string(), secretKeys: z.array(z.string()) })),
+    }),
+  ),
+  skipped: z.array(z.object({ client: ClientIdSchema, path: z.string(), name: z.string(), reason: z.string() })),
+  unreadable: z.array(z.object({ path: z.string(), error: z.string() })),
+});
+export type ClientsInstallPreview = z.infer<typeof ClientsInstallPreviewSchema>;
+
+export const ClientsInstallResultSchema = z.object({
+  files: z.array(z.string()),
+  added: z.array(z.string()),
+  reused: z.array(z.string()),
+  secretsMoved: z.record(z.string(), z.array(z.string())),
+});
+export type ClientsInstallResult = z.infer<typeof ClientsInstallResultSchema>;
+
+export const ClientsRestorePreviewSchema = z.object({
+  planId: z.string(),
+  files: z.array(
+    z.object({
+      client: ClientIdSchema,
+      path: z.string(),
+      exact: z.boolean(),
+      diff: z.string(),
+      entries: z.array(z.object({ name: z.string(), server: z.string(), outcome: z.enum(['reverted', 'gone', 'changed-by-user']) })),
+    }),
+  ),
+  problems: z.array(z.object({ path: z.string(), problem: z.string() })),
+});
+export type ClientsRestorePreview = z.infer<typeof ClientsRestorePreviewSchema>;
+
+export const BypassingServerSchema = z.object({
+  client: ClientIdSchema,
+  clientName: z.string(),
+  file: z.string(),
+  id: z.string(),
+  name: z.string(),
+  transport: z.enum(['stdio', 'remote']),
+  routable: z.boolean(),
+  reason: z.string().optional(),
+});
+export type BypassingServer = z.infer<typeof BypassingServerSchema>;

@@ -1,0 +1,3 @@
+export * from './host-api-values.js';
+export * from './host-api-methods.js';
+export * from './host-api-client.js';

@@ -1,0 +1,45 @@
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App, viewFromHash } from '../../src/renderer/App.js';
+import { HostApiProvider } from '../../src/renderer/host-api-context.js';
+import { fakeHost } from './fake-host-api.js';
+
+afterEach(() => {
+  window.location.hash = '';
+});
+
+describe('the window shell', () => {
+  it('opens the view the address names, Live by default', () => {
+    expect(viewFromHash('')).toBe('live');
+    expect(viewFromHash('#/review')).toBe('review');
+    expect(viewFromHash('#/receipts?x=1')).toBe('receipts');
+    expect(viewFromHash('#/nonsense')).toBe('live');
+  });
+
+  it('counts the items waiting for review on the Review tab and moves between views', async () => {
+    const host = fakeHost({ review: () => [] });
+    render(
+      <HostApiProvider api={host.api}>
+        <App />
+      </HostApiProvider>,
+    );
+    const tabs = screen.getByRole('tablist');
+    expect(within(tabs).getAllByRole('tab').map((t) => t.textContent)).toEqual(['Live', 'Review', 'Servers', 'Clients', 'Receipts']);
+    await userEvent.click(within(tabs).getByRole('tab', { name: 'Servers' }));
+    expect(within(tabs).getByRole('tab', { name: 'Servers' }).getAttribute('aria-selected')).toBe('true');
+    expect(window.location.hash).toBe('#/servers');
+  });
+
+  it('says when the event stream to the Host is lost', () => {
+    const host = fakeHost({ review: () => [] });
+    render(
+      <HostApiProvider api={host.api}>
+        <App />
+      </HostApiProvider>,
+    );
+    expect(screen.getByText('connected to the Airlock host')).toBeTruthy();
+    act(() => host.setConnected(false));
+    expect(screen.getByText('reconnecting to the Airlock host…')).toBeTruthy();
+  });
+});
