@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import type { ClientDirs } from '../clients/client-adapter.js';
 import type { ScannedClient, ScannedServer } from '../clients/client-scan.js';
+import { redactUrl } from '../clients/clients-report.js';
 import type { InstallPlan } from '../clients/install-plan.js';
 import type { RestorePlan } from '../clients/restore-plan.js';
 import type { ImportSummary } from '../host/client-import.js';
@@ -10,53 +10,6 @@ import type { ImportSummary } from '../host/client-import.js';
 export function homePath(file: string, dirs: Pick<ClientDirs, 'userHome'>): string {
   const relative = path.relative(dirs.userHome, file);
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? `~${path.sep}${relative}` : file;
-}
-
-/** `clients list --json`: no argument or variable values, since they may hold secrets. */
-export function clientsListJson(scan: readonly ScannedClient[], dirs: ClientDirs): unknown {
-  return {
-    userHome: dirs.userHome,
-    platform: dirs.platform,
-    clients: scan.map(({ adapter, files, unreadable }) => ({
-      id: adapter.id,
-      name: adapter.displayName,
-      found: files.length + unreadable.length > 0,
-      files: [
-        ...files.map((file) => ({
-          path: file.ref.path,
-          scope: file.ref.scope,
-          ...(file.ref.project === undefined ? {} : { project: file.ref.project }),
-          servers: file.servers.map(serverJson),
-        })),
-        ...unreadable.map((file) => ({ path: file.ref.path, scope: file.ref.scope, error: file.error, servers: [] })),
-      ],
-    })),
-  };
-}
-
-function serverJson(server: ScannedServer): Record<string, unknown> {
-  const { entry } = server;
-  return {
-    name: entry.name,
-    status: server.status,
-    transport: entry.transport,
-    ...(entry.command === undefined ? {} : { command: entry.command }),
-    ...(entry.url === undefined ? {} : { url: redactUrl(entry.url) }),
-    ...(server.airlockServer === undefined ? {} : { airlockServer: server.airlockServer }),
-    ...(server.status === 'bypassing' ? { routable: server.route?.ok === true } : {}),
-    ...(server.route !== undefined && !server.route.ok ? { reason: server.route.reason } : {}),
-    ...(entry.disabled ? { disabled: true } : {}),
-  };
-}
-
-/** URLs can carry credentials (user:pass@, ?token=): only scheme, host and path are shown. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  } catch {
-    return '(not a valid URL)';
-  }
 }
 
 export function clientsListText(scan: readonly ScannedClient[], dirs: ClientDirs): string {
@@ -97,21 +50,6 @@ function serverLine(server: ScannedServer): string {
   const what = server.entry.transport === 'remote' ? `remote ${redactUrl(server.entry.url ?? '')}` : (server.entry.command ?? '(no command)');
   const why = server.route === undefined || server.route.ok ? '' : ` (not routable: ${server.route.reason})`;
   return `bypassing  ${what}${why}${disabled}`;
-}
-
-/** A unified diff of one file with every sensitive value replaced by ***. */
-export function redactedDiff(file: string, before: string, after: string, sensitive: readonly string[]): string {
-  const diff = createTwoFilesPatch(file, file, before, after, 'now', 'after', { context: 2 });
-  return redact(diff.split('\n').slice(1).join('\n'), sensitive);
-}
-
-export function redact(text: string, sensitive: readonly string[]): string {
-  let result = text;
-  // Longest first, so a value that contains another is replaced whole.
-  for (const value of [...new Set(sensitive)].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)) {
-    for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) result = result.split(form).join('***');
-  }
-  return result;
 }
 
 export function installPlanText(plan: InstallPlan, dirs: ClientDirs, approveCurrent: boolean): string {

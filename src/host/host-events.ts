@@ -1,10 +1,12 @@
 import type { BypassingServer } from '../clients/bypass-watch.js';
 import type { Decision, ServerState } from '../engine/decision.js';
+import type { CallRecord } from './call-log.js';
 
 /** What the Host tells the UI, the tray and the CLI as it happens. */
 export interface HostEvents {
-  'call.started': [{ server: string; sessionId: string; method: string; key: string; decision: Decision; rule: string; reason: string }];
-  'call.finished': [{ server: string; sessionId: string; method: string; key: string; decision: Decision; latencyMs: number }];
+  'call.started': [{ server: string; sessionId: string; method: string; key: string; decision: Decision; rule: string; reason: string; call: CallRecord }];
+  /** A call answered by its server, or a held call denied (then `decision` is DENY). */
+  'call.finished': [{ server: string; sessionId: string; method: string; key: string; decision: Decision; latencyMs: number; call: CallRecord }];
   'hold.opened': [HoldView];
   'hold.resolved': [{ hold: HoldView; decision: 'ALLOW' | 'DENY'; reason: string }];
   'state.changed': [{ server: string; from: ServerState; to: ServerState; generation: number }];

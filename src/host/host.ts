@@ -8,6 +8,7 @@ import { ApprovalRefusedError } from '../engine/controller/server-controller.js'
 import { TrustRegistry } from '../engine/controller/trust-registry.js';
 import type { ServerState } from '../engine/decision.js';
 import type { RequestJudgement } from '../engine/gate/gate.js';
+import type { JudgedCall } from '../engine/gate/judged-methods.js';
 import { verdict, type Verdict } from '../engine/gate/verdict.js';
 import { checkpointLag, createCheckpoint, shouldCheckpoint } from '../engine/checkpoints/index.js';
 import { acquireHomeLock, openStore, type HomeLock, type Store } from '../engine/store/index.js';
@@ -17,6 +18,7 @@ import { hostSocketPath, listenHostSocket, readHello, writeHelloReply, type Hell
 import { RelaySession } from '../proxy/relay-session.js';
 import { UpstreamStdio } from '../proxy/upstream-stdio.js';
 import { AuditBatcher } from './audit-batcher.js';
+import { CallLog, redactValue, type CallRecord } from './call-log.js';
 import { serveControl, type HostControl, type ServerSummary, type ToolState } from './control.js';
 import { startControlHttp } from './control-http.js';
 import { controlToken } from './control-token.js';
@@ -65,6 +67,10 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private stopping: Promise<void> | null = null;
   private readonly checkpointTimer: NodeJS.Timeout;
   private bypassWatch: BypassWatch | null = null;
+  /** Recent calls for the window, in memory only. */
+  readonly calls = new CallLog();
+  private readonly callIds = new WeakMap<JudgedCall, string>();
+  private readonly holdCalls = new Map<string, string>();
 
   private constructor(
     readonly home: string,
@@ -245,6 +251,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     const config = getServerConfig(this.store, hello.server);
     if (!config) throw new Error(`there is no server named "${hello.server}" in ${this.home}. Add it with: airlock servers add ${hello.server} -- COMMAND [ARGS…]`);
     const secrets = SecretStore.open(this.home).get(config.name);
+    const secretValues = Object.values(secrets).map((secret) => secret.reveal());
     const { env, missing } = buildServerEnv({ config, secrets, hostEnv: this.options.env ?? process.env, ...(hello.path ? { clientPath: hello.path } : {}) });
     if (missing.length > 0) throw new Error(describeMissingEnv(config, missing));
     const upstream = new UpstreamStdio({
@@ -271,11 +278,13 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
           if (listingFailure) return { ...ctx, unavailable: `Airlock could not pin what "${name}" lists now (${listingFailure}); its calls are refused until it lists cleanly` };
           return ctx;
         },
-        judged: (judgement) => this.judged(name, session.id, judgement),
+        judged: (judgement) => this.judged(name, session, judgement, secretValues),
         hold: (judgement) => this.hold(name, session.id, judgement),
         finished: (call, v, response, latencyMs) => {
           this.audit.append({ type: 'call.finished', server: name, tool: call.key, decision: v.decision, rule: v.rule, response, detail: { method: call.method, latencyMs: Math.round(latencyMs * 1000) / 1000 } });
-          this.emit('call.finished', { server: name, sessionId: session.id, method: call.method, key: call.key, decision: v.decision, latencyMs });
+          const id = this.callIds.get(call);
+          const record = id === undefined ? undefined : this.calls.finished(id, latencyMs, redactValue(response, secretValues));
+          if (record) this.emit('call.finished', { server: name, sessionId: session.id, method: call.method, key: call.key, decision: v.decision, latencyMs, call: record });
         },
         observe: (surface) => {
           listingFailure = null;
@@ -305,10 +314,16 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     this.log(`refused a connection: ${message}`);
   }
 
-  private judged(server: string, sessionId: string, judgement: RequestJudgement): void {
+  private judged(server: string, session: RelaySession, judgement: RequestJudgement, secretValues: readonly string[]): void {
     this.audit.append(this.registry.decisionEvent(server, judgement));
     const { verdict: v, call } = judgement;
-    this.emit('call.started', { server, sessionId, method: call?.method ?? judgement.message?.kind ?? 'invalid', key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason });
+    const method = call?.method ?? judgement.message?.kind ?? 'invalid';
+    const record = this.calls.started(
+      { server, sessionId: session.id, client: session.clientName, method, key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason },
+      redactValue(call?.args ?? null, secretValues),
+    );
+    if (call) this.callIds.set(call, record.id);
+    this.emit('call.started', { server, sessionId: session.id, method, key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason, call: record });
     if (v.decision === 'DENY') this.log(`DENY ${server}: ${v.reason}`);
   }
 
@@ -316,6 +331,8 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     const call = judgement.call;
     if (!call) return Promise.resolve(verdict('DENY', 'R3', 'hold.without-call', 'only calls can be held'));
     const { view, final } = this.holds.open({ server, kind: call.kind, key: call.key, sessionId }, () => this.timeoutReason(server, call.kind, call.key));
+    const callId = this.callIds.get(call);
+    if (callId !== undefined) this.holdCalls.set(view.id, callId);
     this.emit('hold.opened', view);
     this.log(`HOLD ${call.kind} "${call.key}" on "${server}": waiting for your answer. Review it with: airlock review ${server}`);
     return final;
@@ -323,8 +340,20 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
 
   private holdResolved(view: HoldView, final: Verdict): void {
     this.audit.append({ type: 'hold.resolved', server: view.server, tool: view.key, decision: final.decision, rule: final.rule, detail: { code: final.code, holdId: view.id } });
-    this.emit('hold.resolved', { hold: view, decision: final.decision === 'ALLOW' ? 'ALLOW' : 'DENY', reason: final.reason });
+    const decision = final.decision === 'ALLOW' ? 'ALLOW' : 'DENY';
+    this.emit('hold.resolved', { hold: view, decision, reason: final.reason });
+    const callId = this.holdCalls.get(view.id);
+    this.holdCalls.delete(view.id);
+    const record = callId === undefined ? undefined : this.calls.resolved(callId, decision);
+    // A denied hold never reaches the server, so no finished event would come: the row ends here.
+    if (record && decision === 'DENY') this.emitDeniedHold(record);
     this.log(`${final.decision} after hold: ${final.reason}`);
+  }
+
+  private emitDeniedHold(record: CallRecord): void {
+    const latencyMs = Date.now() - Date.parse(record.startedAt);
+    const finished = this.calls.finished(record.id, latencyMs, null) ?? record;
+    this.emit('call.finished', { server: record.server, sessionId: record.sessionId, method: record.method, key: record.key, decision: 'DENY', latencyMs, call: finished });
   }
 
   private timeoutReason(server: string, kind: string, key: string): string {

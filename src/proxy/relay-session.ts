@@ -41,6 +41,8 @@ const OWN_REQUEST_TIMEOUT_MS = 30_000;
  */
 export class RelaySession {
   readonly id = randomBytes(6).toString('hex');
+  /** The client's name from its initialize or per-request _meta, once it said. */
+  clientName: string | null = null;
   private readonly ownPrefix = `airlock-${this.id}-`;
   private ownSeq = 0;
   private readonly pendingClient = new Map<string, PendingClientRequest>();
@@ -165,9 +167,17 @@ export class RelaySession {
     if (message.kind === 'notification' && message.message.method === 'notifications/initialized') void this.refresh();
   }
 
+  /** The AI client's own name (clientInfo.name), for the window's Live view; at most 100 characters. */
+  private noteClientInfo(info: unknown): void {
+    if (isRecord(info) && typeof info.name === 'string' && info.name !== '') this.clientName = info.name.slice(0, 100);
+  }
+
   /** Learns the protocol era from what the client sends, and keeps what Airlock's own requests need. */
   private noteClientRequest(method: string, params: Record<string, unknown> | undefined, id: JsonRpcId): void {
-    if (method === 'initialize') this.era = 'legacy';
+    if (method === 'initialize') {
+      this.era = 'legacy';
+      this.noteClientInfo(params?.clientInfo);
+    }
     if (method === 'subscriptions/listen') {
       const filter = isRecord(params?.notifications) ? params.notifications : {};
       this.clientListens.set(idKey(id), { id, filter });
@@ -176,6 +186,7 @@ export class RelaySession {
     if (typeof meta === 'object' && meta !== null && 'io.modelcontextprotocol/protocolVersion' in meta) {
       this.era = 'modern';
       for (const key of MODERN_META_KEYS) if (key in meta) this.modernMeta[key] = (meta as Record<string, unknown>)[key];
+      this.noteClientInfo((meta as Record<string, unknown>)['io.modelcontextprotocol/clientInfo']);
       if (!this.listed && !this.refreshing && method !== 'server/discover') void this.refresh();
     }
   }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, digestOf } from '../../src/engine/canonical-json.js';
-import { appendAuditEvent, verifyAuditChain, type AuditEvent } from '../../src/engine/audit/index.js';
+import { appendAuditEvent, verifyAuditChain, verifyAuditChainStep, type AuditEvent } from '../../src/engine/audit/index.js';
 import { openStore, type Store } from '../../src/engine/store/index.js';
 import { mixedEvents } from './fixtures/audit-events.js';
 import { makeTempDir } from './fixtures/child-fixture.js';
@@ -144,5 +144,48 @@ describe('verifyAuditChain against tampering', () => {
     }
     expectBrokenAt(verifyWith(7, 'tool', 'added'), 7, /column "tool" says "added" but the event says null/);
     expect(verifyAuditChain(store)).toMatchObject({ ok: true, count: EVENT_COUNT });
+  });
+});
+
+describe('verifyAuditChainStep, the resumable check the window shows progress for', () => {
+  function runSteps(limit: number): { steps: number; last: ReturnType<typeof verifyAuditChainStep> } {
+    let last = verifyAuditChainStep(store, { checked: 0 }, limit);
+    let steps = 1;
+    while (!last.done) {
+      last = verifyAuditChainStep(store, { checked: last.checked, head: last.head }, limit);
+      steps++;
+    }
+    return { steps, last };
+  }
+
+  it.each([1, 3, 7, 20, 50])('in steps of %i reaches the same head as the full walk', (limit) => {
+    const full = verifyAuditChain(store);
+    if (!full.ok) throw new Error('the fixture log should verify');
+    const { steps, last } = runSteps(limit);
+    expect(last).toEqual({ ok: true, done: true, checked: EVENT_COUNT, head: full.head, brokenSeq: null, reason: null });
+    expect(steps).toBe(Math.floor(EVENT_COUNT / limit) + 1);
+  });
+
+  it('stops at the same event, with the same reason, as the full walk', () => {
+    const original = read(13, 'body')!;
+    write(13, 'body', flipByte(original, 20));
+    try {
+      const full = verifyAuditChain(store);
+      const { last } = runSteps(4);
+      expect(full.ok).toBe(false);
+      expect(last).toMatchObject({ ok: false, done: true, checked: 12, brokenSeq: 13, reason: (full as { reason: string }).reason });
+    } finally {
+      write(13, 'body', original);
+    }
+  });
+
+  it('finds a deleted event when the step starts right before the gap', () => {
+    const row = raw.prepare('SELECT * FROM audit_events WHERE seq = 10').get() as Record<string, unknown>;
+    raw.prepare('DELETE FROM audit_events WHERE seq = 10').run();
+    try {
+      expect(runSteps(9).last).toMatchObject({ ok: false, checked: 9, brokenSeq: 10, reason: 'event 10: is missing (the next stored event is 11)' });
+    } finally {
+      raw.prepare('INSERT INTO audit_events VALUES (@seq, @ts, @type, @server, @tool, @decision, @body, @hash)').run(row);
+    }
   });
 });

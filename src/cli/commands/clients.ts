@@ -1,28 +1,17 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { CLIENT_IDS, type ClientId } from '../../clients/client-adapter.js';
-import { adapterFor, CLIENT_ADAPTERS } from '../../clients/adapters/index.js';
 import { scanClients } from '../../clients/client-scan.js';
+import { clientsListJson } from '../../clients/clients-report.js';
 import { ClientsLockError, acquireClientsLock } from '../../clients/clients-lock.js';
 import { ConfigChangedError } from '../../clients/config-writer.js';
-import { parseConfigText } from '../../clients/config-syntax.js';
-import { sensitiveValues } from '../../clients/entry-routing.js';
-import { applyInstall, planInstall } from '../../clients/install-plan.js';
-import { applyRestore, planRestore } from '../../clients/restore-plan.js';
-import { appendAuditEvent } from '../../engine/audit/index.js';
 import { openStore, StoreError, type Store } from '../../engine/store/index.js';
-import { importPlannedServers, ServerImportNamer } from '../../host/client-import.js';
-import { SecretStore } from '../../host/secret-store.js';
+import { carryOutInstall, carryOutRestore, clientRecordsDir, proposeInstall, proposeRestore } from '../../host/client-changes.js';
 import { clientDirsFrom } from '../client-dirs-option.js';
-import { airlockLauncher } from '../client-launcher.js';
-import { clientsListJson, clientsListText, installDoneText, installPlanText, redactedDiff, restorePlanText } from '../clients-text.js';
+import { clientsListText, installDoneText, installPlanText, restorePlanText } from '../clients-text.js';
 import { confirmChange } from '../confirm.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { homeFrom } from '../home-option.js';
 import type { CliIo } from '../io.js';
-
-/** The folder under AIRLOCK_HOME with the record of client-file changes and their backups. */
-export const CLIENT_RECORDS_DIR = 'clients';
 
 interface WhereOptions {
   client?: string[];
@@ -53,37 +42,21 @@ export function registerClients(program: Command, io: CliIo, setExit: (code: num
     .action(async (options: WhereOptions & { dryRun?: boolean; yes?: boolean; approveCurrent?: boolean }, command: Command) => {
       const home = homeFrom(command, io);
       const dirs = clientDirsFrom(options);
-      await withClientsLock(home, async (recordDir) => {
-        const scan = scanClients(dirs, clientIds(options));
-        await withStore(home, async (store) => {
-          const namer = new ServerImportNamer(store, SecretStore.open(home));
-          const plan = planInstall(scan, airlockLauncher(home, io.env), namer.name);
-          for (const file of plan.unreadable) io.err(`airlock: ${file.error}\n`);
-          for (const file of plan.files) {
-            const sensitive = file.routes.flatMap((route) => sensitiveValues(route.entry));
-            io.out(redactedDiff(file.file.ref.path, file.file.text, file.after, sensitive));
-          }
-          io.out(installPlanText(plan, dirs, options.approveCurrent === true));
-          if (plan.files.length === 0) {
-            io.out('Nothing to route: no client entry bypasses Airlock that it can run.\n');
-            setExit(plan.unreadable.length > 0 ? EXIT.FAILED : EXIT.OK);
-            return;
-          }
-          if (!(await confirmChange('Route these servers through Airlock?', options, io, 'clients install'))) {
-            setExit(plan.unreadable.length > 0 ? EXIT.FAILED : EXIT.OK);
-            return;
-          }
-          const summary = importPlannedServers(store, home, plan, namer, options.approveCurrent === true);
-          applyInstall(plan, recordDir);
-          for (const file of plan.files) {
-            appendAuditEvent(store, {
-              type: 'client.installed',
-              detail: { client: file.adapter.id, file: file.file.ref.path, servers: file.routes.map((r) => r.server), secretsMoved: file.routes.reduce((n, r) => n + Object.keys(r.import.secrets).length, 0) },
-            });
-          }
-          io.out(installDoneText(plan, summary, dirs));
-          setExit(plan.unreadable.length > 0 ? EXIT.FAILED : EXIT.OK);
-        });
+      const ids = clientIds(options);
+      await withLockAndStore(home, async (store) => {
+        const proposal = proposeInstall(store, home, dirs, ids, io.env);
+        const failed = proposal.unreadable.length > 0 ? EXIT.FAILED : EXIT.OK;
+        for (const file of proposal.unreadable) io.err(`airlock: ${file.error}\n`);
+        for (const file of proposal.files) io.out(file.diff);
+        io.out(installPlanText(proposal.plan, dirs, options.approveCurrent === true));
+        if (proposal.files.length === 0) {
+          io.out('Nothing to route: no client entry bypasses Airlock that it can run.\n');
+          return setExit(failed);
+        }
+        if (!(await confirmChange('Route these servers through Airlock?', options, io, 'clients install'))) return setExit(failed);
+        const summary = carryOutInstall(store, home, proposal, options.approveCurrent === true);
+        io.out(installDoneText(proposal.plan, summary, dirs));
+        setExit(failed);
       });
     });
 
@@ -97,33 +70,19 @@ export function registerClients(program: Command, io: CliIo, setExit: (code: num
     .action(async (options: WhereOptions & { dryRun?: boolean; yes?: boolean }, command: Command) => {
       const home = homeFrom(command, io);
       const dirs = clientDirsFrom(options);
-      const ids = clientIds(options);
-      await withClientsLock(home, async (recordDir) => {
-        const adapters = ids === undefined ? CLIENT_ADAPTERS : ids.map(adapterFor);
-        const plan = planRestore(recordDir, adapters);
-        if (plan.files.length + plan.problems.length === 0) {
+      await withLockAndStore(home, async (store) => {
+        const proposal = proposeRestore(home, clientIds(options));
+        const failed = proposal.problems.length > 0 ? EXIT.FAILED : EXIT.OK;
+        if (proposal.files.length + proposal.problems.length === 0) {
           io.out('Airlock has changed no client file (or has given them all back already); nothing to restore.\n');
-          setExit(EXIT.OK);
-          return;
+          return setExit(EXIT.OK);
         }
-        for (const file of plan.files) {
-          const restoredText = file.restored.toString('utf8');
-          const sensitive = file.adapter.readServers(parseOrEmpty(restoredText, file.record), { client: file.record.client, path: file.record.path, scope: 'user', format: file.record.format }).flatMap(sensitiveValues);
-          if (!file.restored.equals(file.current)) io.out(redactedDiff(file.record.path, file.current.toString('utf8'), restoredText, sensitive));
-        }
-        io.out(restorePlanText(plan, dirs));
-        if (plan.files.length === 0 || !(await confirmChange('Restore these files?', options, io, 'clients restore'))) {
-          setExit(plan.problems.length > 0 ? EXIT.FAILED : EXIT.OK);
-          return;
-        }
-        applyRestore(plan, recordDir);
-        await withStore(home, (store) => {
-          for (const file of plan.files) {
-            appendAuditEvent(store, { type: 'client.restored', detail: { client: file.record.client, file: file.record.path, exact: file.exact, entries: file.entries.map((e) => `${e.name}:${e.outcome}`) } });
-          }
-        });
-        io.out(`Restored ${plan.files.length} file(s). Airlock's servers stay registered; remove one with: airlock servers remove NAME\n`);
-        setExit(plan.problems.length > 0 ? EXIT.FAILED : EXIT.OK);
+        for (const file of proposal.files) io.out(file.diff);
+        io.out(restorePlanText(proposal.plan, dirs));
+        if (proposal.files.length === 0 || !(await confirmChange('Restore these files?', options, io, 'clients restore'))) return setExit(failed);
+        carryOutRestore(store, home, proposal);
+        io.out(`Restored ${proposal.files.length} file(s). Airlock's servers stay registered; remove one with: airlock servers remove NAME\n`);
+        setExit(failed);
       });
     });
 }
@@ -145,39 +104,26 @@ function clientIds(options: WhereOptions): ClientId[] | undefined {
   return options.client as ClientId[];
 }
 
-/** The restored text parsed, only to find values to redact from the diff. */
-function parseOrEmpty(text: string, record: { path: string; format: 'jsonc' | 'toml' | 'yaml' }): unknown {
-  try {
-    return parseConfigText(text, record.format, record.path);
-  } catch {
-    return {};
-  }
-}
-
-async function withClientsLock(home: string, fn: (recordDir: string) => Promise<void>): Promise<void> {
-  const recordDir = path.join(home, CLIENT_RECORDS_DIR);
+/** Holds the clients lock (plan, prompt and write) and the store for `fn`; Airlock's own problems become one-line errors. */
+async function withLockAndStore(home: string, fn: (store: Store) => Promise<void>): Promise<void> {
   let lock;
   try {
-    lock = acquireClientsLock(recordDir);
+    lock = acquireClientsLock(clientRecordsDir(home));
   } catch (error) {
     if (error instanceof ClientsLockError) throw new UsageError(error.message, EXIT.FAILED);
     throw error;
   }
   try {
-    await fn(recordDir);
+    const store = openStore(home);
+    try {
+      await fn(store);
+    } finally {
+      store.close();
+    }
   } catch (error) {
     if (error instanceof ConfigChangedError || error instanceof StoreError) throw new UsageError(error.message, EXIT.FAILED);
     throw error;
   } finally {
     lock.release();
-  }
-}
-
-async function withStore<T>(home: string, fn: (store: Store) => T | Promise<T>): Promise<T> {
-  const store = openStore(home);
-  try {
-    return await fn(store);
-  } finally {
-    store.close();
   }
 }

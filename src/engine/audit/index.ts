@@ -9,5 +9,5 @@ export {
   type AuditEventInput,
 } from './audit-event.js';
 export { appendAuditEvent, appendAuditEvents } from './append-audit-event.js';
-export { verifyAuditChain, type AuditChainVerification } from './verify-audit-chain.js';
-export { listAuditEvents, type ListAuditEventsOptions } from './list-audit-events.js';
+export { verifyAuditChain, verifyAuditChainStep, type AuditChainStep, type AuditChainVerification } from './verify-audit-chain.js';
+export { countAuditEvents, listAuditEvents, type ListAuditEventsOptions } from './list-audit-events.js';

@@ -5,6 +5,10 @@ import { AuditEventSchema, type AuditEvent } from './audit-event.js';
 export interface ListAuditEventsOptions {
   /** Only events after this seq (for paging and tailing). */
   afterSeq?: number;
+  /** Only events before this seq (paging backwards from the newest). */
+  beforeSeq?: number;
+  /** Newest first instead of oldest first. */
+  newestFirst?: boolean;
   /** At most this many, oldest first; default 100, capped at 10,000. */
   limit?: number;
   server?: string;
@@ -22,6 +26,10 @@ export function listAuditEvents(store: Store, options: ListAuditEventsOptions = 
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_AUDIT_PAGE), 0), MAX_AUDIT_PAGE);
   const params: Record<string, string | number> = { afterSeq: options.afterSeq ?? 0, limit };
   const where = ['seq > @afterSeq'];
+  if (options.beforeSeq !== undefined) {
+    where.push('seq < @beforeSeq');
+    params.beforeSeq = options.beforeSeq;
+  }
   if (options.server !== undefined) {
     where.push('server = @server');
     params.server = options.server;
@@ -31,7 +39,16 @@ export function listAuditEvents(store: Store, options: ListAuditEventsOptions = 
     params.decision = options.decision;
   }
   const rows = store.db
-    .prepare<[Record<string, string | number>], { body: string; hash: string }>(`SELECT body, hash FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`)
+    .prepare<[Record<string, string | number>], { body: string; hash: string }>(`SELECT body, hash FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`)
     .all(params);
   return rows.map((row) => AuditEventSchema.parse({ ...(JSON.parse(row.body) as object), hash: row.hash }));
+}
+
+/** How many events the log holds (for one server, when given). */
+export function countAuditEvents(store: Store, server?: string): number {
+  const row =
+    server === undefined
+      ? store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit_events').get()
+      : store.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM audit_events WHERE server = ?').get(server);
+  return row?.n ?? 0;
 }

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import type { Decision } from '../engine/decision.js';
+
+/** One call as the window lists it (the shape of the HostApi's CallRow). */
+export interface CallRecord {
+  id: string;
+  server: string;
+  sessionId: string;
+  client: string | null;
+  method: string;
+  key: string;
+  decision: Decision;
+  rule: string;
+  reason: string;
+  startedAt: string;
+  finalDecision: 'ALLOW' | 'DENY' | null;
+  latencyMs: number | null;
+}
+
+const MAX_ROWS = 1_000;
+/** Contents are kept for fewer calls than rows: arguments and results can be large. */
+const MAX_DETAILS = 200;
+
+/**
+ * The recent calls the Host has seen, in memory only: the rows for the window's Live view and,
+ * for the newest ones, what they carried (redacted of the server's secrets). Nothing here is
+ * written to disk; the audit log keeps hashes of arguments and responses, never the values.
+ */
+export class CallLog {
+  private readonly rows = new Map<string, CallRecord>();
+  private readonly details = new Map<string, { arguments: unknown; result: unknown }>();
+
+  started(fields: Omit<CallRecord, 'id' | 'startedAt' | 'finalDecision' | 'latencyMs'>, args: unknown): CallRecord {
+    const record: CallRecord = { ...fields, id: randomBytes(8).toString('hex'), startedAt: new Date().toISOString(), finalDecision: null, latencyMs: null };
+    this.rows.set(record.id, record);
+    this.details.set(record.id, { arguments: args, result: undefined });
+    trim(this.rows, MAX_ROWS);
+    trim(this.details, MAX_DETAILS);
+    return record;
+  }
+
+  finished(id: string, latencyMs: number, result: unknown): CallRecord | undefined {
+    const record = this.rows.get(id);
+    if (record === undefined) return undefined;
+    record.latencyMs = Math.round(latencyMs * 1000) / 1000;
+    if (record.decision === 'HOLD' && record.finalDecision === null) record.finalDecision = 'ALLOW';
+    const detail = this.details.get(id);
+    if (detail !== undefined) detail.result = result;
+    return { ...record };
+  }
+
+  /** A held call's answer (the user's, or the timeout's). */
+  resolved(id: string, decision: 'ALLOW' | 'DENY'): CallRecord | undefined {
+    const record = this.rows.get(id);
+    if (record === undefined) return undefined;
+    record.finalDecision = decision;
+    return { ...record };
+  }
+
+  recent(): CallRecord[] {
+    return [...this.rows.values()].reverse().map((r) => ({ ...r }));
+  }
+
+  detail(id: string): { id: string; available: boolean; arguments: unknown; result: unknown } {
+    const detail = this.details.get(id);
+    return detail === undefined ? { id, available: false, arguments: null, result: null } : { id, available: true, arguments: detail.arguments ?? null, result: detail.result ?? null };
+  }
+}
+
+function trim<K, V>(map: Map<K, V>, max: number): void {
+  while (map.size > max) {
+    const oldest = map.keys().next();
+    if (oldest.done) return;
+    map.delete(oldest.value);
+  }
+}
+
+/** Every string in `value` with each secret replaced by ***. */
+export function redactValue(value: unknown, secrets: readonly string[]): unknown {
+  const usable = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+  if (usable.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return usable.reduce((text, secret) => text.split(secret).join('***'), v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, walk(inner)]));
+    return v;
+  };
+  return walk(value);
+}
