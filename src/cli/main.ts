@@ -5,7 +5,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDrift } from './commands/drift.js';
 import { registerReceipts } from './commands/receipts.js';
 import { registerReview } from './commands/review.js';
-import { registerServe } from './commands/serve.js';
+import { registerServe, registerUiUrl } from './commands/serve.js';
 import { registerServers } from './commands/servers.js';
 import { registerTools } from './commands/tools.js';
 import { registerVerify } from './commands/verify.js';
@@ -29,6 +29,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerServers(program, io, setExit);
   registerClients(program, io, setExit);
   registerServe(program, io);
+  registerUiUrl(program, io);
   registerReview(program, io, setExit);
   registerTools(program, io);
   registerVerify(program, io, setExit);

@@ -3,7 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { ITEM_KINDS } from '../engine/surface.js';
+import { HostApiError, HostApiRequestSchema } from '../shared/host-api/index.js';
 import type { HostControl } from './control.js';
+import type { HostApiService } from './host-api-service.js';
+import { streamEvents } from './http-events.js';
+import { SECURITY_HEADERS, serveStatic } from './http-static.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const ItemTarget = { server: z.string().min(1), kind: z.enum(ITEM_KINDS).optional(), key: z.string().min(1).optional() };
@@ -19,34 +23,66 @@ class HttpError extends Error {
   }
 }
 
+export interface ControlHttpOptions {
+  port: number;
+  token: string;
+  log: (message: string) => void;
+  /** The HostApi behind POST /v1/rpc and GET /v1/events (the window's carrier). */
+  api?: HostApiService;
+  /** The built renderer, served at / so a browser can open the window. */
+  rendererDir?: string;
+}
+
+export interface ControlHttp {
+  server: http.Server;
+  url: string;
+  close(): void;
+}
+
 /**
- * The Host's control API on loopback HTTP, for the CLI today and the window later. It binds
- * 127.0.0.1 only, wants the home's bearer token, and refuses a foreign Host or Origin header
- * with 403: a web page the user visits must not reach it through DNS rebinding.
+ * The Host's control API on loopback HTTP, for the CLI and the window. It binds 127.0.0.1
+ * only, wants the home's bearer token on every API request (the page's files need none: they
+ * hold no data), and refuses a foreign Host or Origin header with 403: a web page the user
+ * visits must not reach it through DNS rebinding.
  */
-export async function startControlHttp(control: HostControl, options: { port: number; token: string; log: (message: string) => void }): Promise<{ server: http.Server; url: string }> {
+export async function startControlHttp(control: HostControl, options: ControlHttpOptions): Promise<ControlHttp> {
   const expected = Buffer.from(`Bearer ${options.token}`);
   let port = options.port;
+  const streams = new Set<http.ServerResponse>();
   const server = http.createServer((request, response) => {
-    void handle(request)
-      .then((body) => send(response, 200, body))
+    void handle(request, response)
+      .then((body) => {
+        if (body !== STREAMED) send(response, 200, body);
+      })
       .catch((error: unknown) => {
         const status = error instanceof HttpError ? error.status : 400;
         send(response, status, { error: (error as Error).message });
       });
   });
 
-  async function handle(request: http.IncomingMessage): Promise<unknown> {
+  async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<unknown> {
     const host = request.headers.host ?? '';
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) throw new HttpError(403, 'forbidden: wrong Host header');
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) throw new HttpError(403, 'forbidden: wrong Origin');
+    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    if (request.method === 'GET' && !url.pathname.startsWith('/v1/')) {
+      if (options.rendererDir !== undefined && serveStatic(options.rendererDir, url.pathname, response)) return STREAMED;
+      throw new HttpError(404, options.rendererDir === undefined ? 'this Host serves no window' : `no such file: ${url.pathname}`);
+    }
     const given = Buffer.from(request.headers.authorization ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, 'missing or wrong bearer token (it is in the control-token file of the Airlock home)');
-    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
     const server = url.searchParams.get('server') ?? undefined;
     const route = `${request.method} ${url.pathname}`;
     switch (route) {
+      case 'POST /v1/rpc':
+        return rpc(await readBody(request));
+      case 'GET /v1/events': {
+        if (options.api === undefined) throw new HttpError(404, 'this Host serves no events');
+        const api = options.api;
+        streamEvents(request, response, (listener) => api.subscribe(listener), streams);
+        return STREAMED;
+      }
       case 'GET /v1/status':
         return control.status();
       case 'GET /v1/servers':
@@ -72,14 +108,38 @@ export async function startControlHttp(control: HostControl, options: { port: nu
     }
   }
 
+  /** A HostApi call: the envelope, then the method's own parameters, checked against the contract. */
+  async function rpc(body: unknown): Promise<unknown> {
+    if (options.api === undefined) throw new HttpError(404, 'this Host serves no HostApi');
+    const request = HostApiRequestSchema.safeParse(body);
+    if (!request.success) throw new HttpError(400, `invalid request: ${request.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+    try {
+      return { ok: true, result: await options.api.invoke(request.data.method, request.data.params) };
+    } catch (error) {
+      // The Host's refusals are for the user (held, changed again, unknown server); nothing else leaks.
+      return { ok: false, error: error instanceof HostApiError || error instanceof Error ? error.message : 'the Host could not answer' };
+    }
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
   options.log(`control API listening on http://127.0.0.1:${port} (bearer token in the home's control-token file)`);
-  return { server, url: `http://127.0.0.1:${port}` };
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close() {
+      for (const stream of streams) stream.end();
+      server.close();
+      server.closeAllConnections();
+    },
+  };
 }
+
+/** A handler that already wrote its response (a file, an event stream). */
+const STREAMED = Symbol('streamed');
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
@@ -116,6 +176,6 @@ function readBody(request: http.IncomingMessage): Promise<unknown> {
 function send(response: http.ServerResponse, status: number, body: unknown): void {
   if (response.headersSent) return;
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   response.end(text);
 }

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import type { Server as HttpServer } from 'node:http';
 import type net from 'node:net';
 import { unlinkSync } from 'node:fs';
 import { BypassWatch, type BypassingServer } from '../clients/bypass-watch.js';
@@ -20,7 +19,10 @@ import { UpstreamStdio } from '../proxy/upstream-stdio.js';
 import { AuditBatcher } from './audit-batcher.js';
 import { CallLog, redactValue, type CallRecord } from './call-log.js';
 import { serveControl, type HostControl, type ServerSummary, type ToolState } from './control.js';
-import { startControlHttp } from './control-http.js';
+import { startControlHttp, type ControlHttp } from './control-http.js';
+import { HostApiService } from './host-api-service.js';
+import { clientDirs } from '../clients/client-dirs.js';
+import { writeControlEndpoint, removeControlEndpoint, defaultRendererDir } from './control-endpoint.js';
 import { controlToken } from './control-token.js';
 import { DEFAULT_HOLD_TIMEOUT_MS, HoldBook } from './hold-book.js';
 import type { HostEvents, HoldView } from './host-events.js';
@@ -47,6 +49,8 @@ export interface HostOptions {
   clients?: ClientDirs;
   /** How often the client files are checked. */
   clientWatchMs?: number;
+  /** The built window served at the control API's root (default: this package's out/renderer). */
+  rendererDir?: string;
 }
 
 const DRAIN_MS = 10_000;
@@ -63,7 +67,9 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private readonly audit: AuditBatcher;
   private readonly sessions = new Set<RelaySession>();
   private server: net.Server | null = null;
-  private http: { server: HttpServer; url: string } | null = null;
+  private http: ControlHttp | null = null;
+  /** The HostApi the window uses (over the control API's HTTP, or Electron IPC). */
+  readonly api: HostApiService;
   private stopping: Promise<void> | null = null;
   private readonly checkpointTimer: NodeJS.Timeout;
   private bypassWatch: BypassWatch | null = null;
@@ -80,6 +86,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   ) {
     super();
     this.registry = new TrustRegistry(store);
+    this.api = new HostApiService({ host: this, store, home, clientDirs: options.clients ?? clientDirs(), env: options.env ?? process.env });
     this.audit = new AuditBatcher(home, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
     this.holds = new HoldBook(options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, (view, final) => this.holdResolved(view, final));
     // Sign a checkpoint every 256 events or 60 s (checked every few seconds), and at shutdown.
@@ -96,7 +103,8 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       if (options.listen !== false) host.server = await listenHostSocket(options.home, (socket) => void host.accept(socket));
       if (options.clients !== undefined) host.watchClients(options.clients, options.clientWatchMs);
       if (options.port !== undefined) {
-        host.http = await startControlHttp(host, { port: options.port, token: controlToken(options.home), log: (m) => host.log(m) });
+        host.http = await startControlHttp(host, { port: options.port, token: controlToken(options.home), log: (m) => host.log(m), api: host.api, rendererDir: options.rendererDir ?? defaultRendererDir() });
+        writeControlEndpoint(options.home, { url: host.http.url, pid: process.pid });
       }
       return host;
     } catch (error) {
@@ -119,7 +127,8 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.server?.close();
-      this.http?.server.close();
+      this.http?.close();
+      if (this.http) removeControlEndpoint(this.home);
       this.bypassWatch?.stop();
       this.holds.denyWhere(() => true, 'the Airlock host is stopping; the held call was denied. Start it again and retry.');
       const deadline = Date.now() + DRAIN_MS;

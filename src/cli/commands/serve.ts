@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { Host } from '../../host/host.js';
-import { UsageError } from '../exit-codes.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { readControlEndpoint } from '../../host/control-endpoint.js';
 import { clientDirsFrom } from '../client-dirs-option.js';
+import { openWindowInBrowser, windowUrl } from '../open-window.js';
+import { controlToken } from '../../host/control-token.js';
 import { homeFrom } from '../home-option.js';
 import type { CliIo } from '../io.js';
 
@@ -12,12 +15,13 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--hold-timeout <seconds>', 'how long a held call waits for your answer before it is denied', '120')
     .option('--user-home <dir>', "watch the AI clients' config files under this folder instead of your home (tests, or a copy)")
     .option('--platform <platform>', 'the client path rules to use: darwin, win32 or linux (default: this machine)')
+    .option('--open', 'serve the window on the control API and open it in your browser (picks a free port unless --port is given)')
     .option('--no-watch-clients', "do not watch the AI clients' config files for servers that bypass Airlock")
     .option('--port <n>', 'also serve the control API on http://127.0.0.1:N (bearer token in the home\'s control-token file; 0 picks a free port)')
-    .action(async (options: { holdTimeout: string; port?: string; userHome?: string; platform?: string; watchClients: boolean }, command: Command) => {
+    .action(async (options: { holdTimeout: string; port?: string; userHome?: string; platform?: string; watchClients: boolean; open?: boolean }, command: Command) => {
       const seconds = Number(options.holdTimeout);
       if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--hold-timeout must be a positive number of seconds, not "${options.holdTimeout}"`);
-      const port = options.port === undefined ? undefined : Number(options.port);
+      const port = options.port === undefined ? (options.open ? 0 : undefined) : Number(options.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a port number from 0 to 65535, not "${options.port}"`);
       const home = homeFrom(command, io);
       const clients = options.watchClients ? clientDirsFrom(options) : undefined;
@@ -26,7 +30,11 @@ export function registerServe(program: Command, io: CliIo): void {
       host.on('log', (message) => io.out(`${stamp()} ${message}\n`));
       for (const b of host.bypassing()) io.out(`${stamp()} ${b.clientName} starts server "${b.name}" without Airlock (${b.file}); ${b.routable ? 'route it with: airlock clients install' : `it cannot be routed: ${b.reason ?? ''}`}\n`);
       io.out(`Airlock host for ${home} listening on ${host.socketPath} (pid ${process.pid}). Held calls wait ${seconds} s; review them with: airlock review\n`);
-      if (host.controlUrl) io.out(`Control API on ${host.controlUrl} (bearer token in ${home}/control-token)\n`);
+      if (host.controlUrl) io.out(`Control API and window on ${host.controlUrl} (bearer token in ${home}/control-token; the address with it: airlock ui-url)\n`);
+      if (options.open && host.controlUrl) {
+        const { file, opened } = openWindowInBrowser(home, windowUrl(host.controlUrl, controlToken(home)), io.env);
+        if (!(await opened)) io.out(`Could not start a browser; open ${file} in one, or run: airlock ui-url\n`);
+      }
       await new Promise<void>((resolve) => {
         const stop = (signal: string): void => {
           io.out(`${stamp()} ${signal}: finishing in-flight calls, then stopping\n`);
@@ -36,5 +44,18 @@ export function registerServe(program: Command, io: CliIo): void {
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
       io.out(`${stamp()} stopped\n`);
+    });
+}
+
+/** `airlock ui-url`: the running Host's window address, token included, for a browser. */
+export function registerUiUrl(program: Command, io: CliIo): void {
+  program
+    .command('ui-url')
+    .description("print the address of the running Host's window, with its access token (start one with: airlock serve --open)")
+    .action((_options: unknown, command: Command) => {
+      const home = homeFrom(command, io);
+      const endpoint = readControlEndpoint(home);
+      if (endpoint === undefined) throw new UsageError(`no running Airlock host serves the window for ${home}; start one with: airlock serve --open (or airlock serve --port N)`, EXIT.FAILED);
+      io.out(`${windowUrl(endpoint.url, controlToken(home))}\n`);
     });
 }

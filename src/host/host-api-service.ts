@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import type { ClientDirs } from '../clients/client-adapter.js';
+import { scanClients } from '../clients/client-scan.js';
+import { clientsListJson } from '../clients/clients-report.js';
+import { countAuditEvents, listAuditEvents, verifyAuditChainStep } from '../engine/audit/index.js';
+import { getServerConfig, type Store } from '../engine/store/index.js';
+import {
+  HostApiError,
+  HostApiEventSchema,
+  parseHostApiParams,
+  parseHostApiResult,
+  type HostApiEvent,
+  type HostApiMethod,
+  type HostApiParams,
+} from '../shared/host-api/index.js';
+import { carryOutInstall, carryOutRestore, proposeInstall, proposeRestore, withClientsLock, type InstallProposal, type RestoreProposal } from './client-changes.js';
+import type { Host } from './host.js';
+import { exportReceipts } from './receipts-export.js';
+import { SigningKey } from './signing-key.js';
+
+// Answers are typed loosely here and checked against the contract at runtime (parseHostApiResult):
+// the Host's own types are wider (a state is a string) than the contract's enums.
+type Handlers = { [M in HostApiMethod]: (params: HostApiParams<M>) => unknown };
+
+/** A previewed change waits this long for its apply; after that the user previews again. */
+const PROPOSAL_TTL_MS = 15 * 60_000;
+
+export interface HostApiServiceOptions {
+  host: Host;
+  store: Store;
+  home: string;
+  /** Where the clients' files are (the Host's watched home, or the user's). */
+  clientDirs: ClientDirs;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The Host's side of the HostApi: every request's parameters are checked against the contract
+ * before a handler runs, and every answer before it leaves, so neither carrier can pass
+ * something the window was not built for.
+ */
+export class HostApiService {
+  private readonly handlers: Handlers;
+  private readonly proposals = new Map<string, { at: number; install?: InstallProposal; restore?: RestoreProposal }>();
+
+  constructor(private readonly options: HostApiServiceOptions) {
+    this.handlers = this.buildHandlers();
+  }
+
+  async invoke(method: string, rawParams: unknown): Promise<unknown> {
+    if (!Object.hasOwn(this.handlers, method)) throw new HostApiError(`unknown method ${JSON.stringify(method)}`);
+    const name = method as HostApiMethod;
+    const params = parseHostApiParams(name, rawParams);
+    const result = await (this.handlers[name] as (p: unknown) => unknown)(params);
+    return parseHostApiResult(name, result);
+  }
+
+  /** The Host's events as HostApi events; returns the unsubscribe. */
+  subscribe(listener: (event: HostApiEvent) => void): () => void {
+    const { host } = this.options;
+    // Each Host event becomes the HostApi event of the same name; an event that does not fit the
+    // contract is dropped (the window reloads from queries) rather than sent half-right.
+    const send = (event: unknown): void => {
+      const parsed = HostApiEventSchema.safeParse(event);
+      if (parsed.success) listener(parsed.data);
+    };
+    const handlers = {
+      'call.started': (e: { call: unknown }) => send({ type: 'call.started', call: e.call }),
+      'call.finished': (e: { call: unknown }) => send({ type: 'call.finished', call: e.call }),
+      'hold.opened': (hold: unknown) => send({ type: 'hold.opened', hold }),
+      'hold.resolved': (e: object) => send({ type: 'hold.resolved', ...e }),
+      'state.changed': (e: object) => send({ type: 'state.changed', ...e }),
+      'surface.changed': (e: object) => send({ type: 'surface.changed', ...e }),
+      'clients.bypassing': (e: object) => send({ type: 'clients.bypassing', ...e }),
+    } as const;
+    const on = host.on.bind(host) as unknown as (name: string, fn: (e: never) => void) => void;
+    const off = host.off.bind(host) as unknown as (name: string, fn: (e: never) => void) => void;
+    for (const [name, fn] of Object.entries(handlers)) on(name, fn);
+    return () => {
+      for (const [name, fn] of Object.entries(handlers)) off(name, fn);
+    };
+  }
+
+  private buildHandlers(): Handlers {
+    const { host, store, home, clientDirs, env } = this.options;
+    return {
+      status: () => host.status(),
+      servers: () => host.servers(),
+      serverDetail: ({ server }) => {
+        const summary = host.servers().find((s) => s.name === server);
+        if (summary === undefined) throw new HostApiError(`there is no server named "${server}"`);
+        const config = getServerConfig(store, server);
+        const generations = [];
+        for (let g = 1; g <= summary.generation; g++) {
+          const baseline = store.getBaseline(server, g);
+          if (baseline) generations.push({ generation: g, surfaceHash: baseline.surfaceHash, approvedAt: baseline.approvedAt, approvedBy: baseline.approvedBy });
+        }
+        return {
+          summary,
+          command: config?.command ?? null,
+          envKeys: config ? [...Object.keys(config.env), ...Object.keys(config.envFrom)].sort() : [],
+          secretKeys: config ? [...config.secretKeys].sort() : [],
+          tools: host.tools(server),
+          generations,
+        };
+      },
+      review: ({ server }) => host.review(server),
+      holds: () => host.holdsList(),
+      recentCalls: () => host.calls.recent(),
+      callDetail: ({ id }) => host.calls.detail(id),
+      approve: ({ server, ...target }) => host.approve(server, target),
+      quarantine: ({ server, ...target }) => host.quarantine(server, target),
+      bypassing: () => host.bypassing(),
+      clientsList: () => clientsListJson(scanClients(clientDirs), clientDirs),
+      clientsInstallPreview: ({ clients }) => {
+        const proposal = proposeInstall(store, home, clientDirs, clients, env);
+        const planId = this.remember({ install: proposal });
+        return { planId, files: proposal.files, skipped: proposal.skipped, unreadable: proposal.unreadable };
+      },
+      clientsInstallApply: ({ planId, approveCurrent }) => {
+        const proposal = this.take(planId).install;
+        if (proposal === undefined) throw new HostApiError('that preview is not an install preview');
+        return withClientsLock(home, () => carryOutInstall(store, home, proposal, approveCurrent));
+      },
+      clientsRestorePreview: ({ clients }) => {
+        const proposal = proposeRestore(home, clients);
+        const planId = this.remember({ restore: proposal });
+        return { planId, files: proposal.files, problems: proposal.problems };
+      },
+      clientsRestoreApply: ({ planId }) => {
+        const proposal = this.take(planId).restore;
+        if (proposal === undefined) throw new HostApiError('that preview is not a restore preview');
+        return withClientsLock(home, () => carryOutRestore(store, home, proposal));
+      },
+      auditPage: ({ beforeSeq, limit, server }) => ({
+        events: listAuditEvents(store, { newestFirst: true, limit: limit ?? 50, ...(beforeSeq === undefined ? {} : { beforeSeq }), ...(server === undefined ? {} : { server }) }).map((e) => ({
+          seq: e.seq,
+          ts: e.ts,
+          type: e.type,
+          server: e.server,
+          tool: e.tool,
+          decision: e.decision,
+          rule: e.rule,
+          findings: e.findings,
+          hash: e.hash,
+        })),
+        total: countAuditEvents(store, server),
+      }),
+      auditVerifyStep: ({ checked, head, limit }) => ({
+        ...verifyAuditChainStep(store, { checked, ...(head === undefined ? {} : { head }) }, limit ?? 2_000),
+        total: countAuditEvents(store),
+      }),
+      receiptsExport: ({ server, decision, limit }) => {
+        const seqs = listAuditEvents(store, { newestFirst: true, limit: limit ?? 100, ...(server === undefined ? {} : { server }), ...(decision === undefined ? {} : { decision }) }).map((e) => e.seq);
+        if (seqs.length === 0) throw new HostApiError('no event matches: nothing to export');
+        const key = SigningKey.loadOrCreate(home);
+        return exportReceipts(store, key, key.rotations, { seqs: seqs.sort((a, b) => a - b) });
+      },
+    };
+  }
+
+  private remember(proposal: { install?: InstallProposal; restore?: RestoreProposal }): string {
+    const now = Date.now();
+    for (const [id, p] of this.proposals) if (now - p.at > PROPOSAL_TTL_MS) this.proposals.delete(id);
+    const id = randomBytes(12).toString('hex');
+    this.proposals.set(id, { at: now, ...proposal });
+    return id;
+  }
+
+  /** A previewed change, used once. */
+  private take(planId: string): { install?: InstallProposal; restore?: RestoreProposal } {
+    const proposal = this.proposals.get(planId);
+    this.proposals.delete(planId);
+    if (proposal === undefined || Date.now() - proposal.at > PROPOSAL_TTL_MS) throw new HostApiError('that preview has expired or was already applied; preview the change again');
+    return proposal;
+  }
+}
