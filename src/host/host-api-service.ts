@@ -97,6 +97,7 @@ export class HostApiService {
         }
         return {
           summary,
+          liveSurfaceHash: host.liveSurfaceHash(server),
           command: config?.command ?? null,
           envKeys: config ? [...Object.keys(config.env), ...Object.keys(config.envFrom)].sort() : [],
           secretKeys: config ? [...config.secretKeys].sort() : [],

@@ -195,6 +195,11 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     return names.flatMap((name) => reviewItems(this.registry.controller(name), this.holds.list(name)));
   }
 
+  /** The hash of what the server lists now; null before its first listing. */
+  liveSurfaceHash(server: string): string | null {
+    return this.registry.controller(this.requireServer(server)).snapshot.record.liveHash ?? null;
+  }
+
   holdsList(): HoldView[] {
     return this.holds.list();
   }

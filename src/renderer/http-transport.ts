@@ -7,7 +7,11 @@ const TOKEN_KEY = 'airlock.token';
  * server or put in a Referer. It moves to this tab's sessionStorage and leaves the address bar
  * at once, so it is not in history, bookmarks or a screenshot.
  */
-export function takeTokenFromLocation(location: Pick<Location, 'hash' | 'pathname' | 'search'>, history: Pick<History, 'replaceState'>, storage: Pick<Storage, 'getItem' | 'setItem'>): string {
+export function takeTokenFromLocation(
+  location: { hash: string; pathname: string; search: string },
+  history: { replaceState(data: unknown, unused: string, url?: string): void },
+  storage: { getItem(key: string): string | null; setItem(key: string, value: string): void },
+): string {
   const params = new URLSearchParams(location.hash.replace(/^#/, ''));
   const token = params.get('token');
   if (token) {

@@ -100,6 +100,8 @@ export const GenerationSchema = z.object({
 /** A server as the Servers view shows it: no argument or variable values (they may hold secrets). */
 export const ServerDetailSchema = z.object({
   summary: ServerSummarySchema,
+  /** The surface the server lists now: what "approve as new baseline" is bound to. Null before it first lists. */
+  liveSurfaceHash: Digest.nullable(),
   command: z.string().nullable(),
   envKeys: z.array(z.string()),
   secretKeys: z.array(z.string()),

@@ -1,5 +1,124 @@
-import { EmptyState } from '../../components/states.js';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { HostApiEvent, ReviewItem } from '../../../shared/host-api/index.js';
+import { EmptyState, ErrorState, Loading } from '../../components/states.js';
+import { useHostApi, useHostQuery } from '../../host-api-context.js';
+import { itemId, reviewOrder } from './review-order.js';
+import { ReviewDetail } from './ReviewDetail.js';
+import { optionId, ReviewList } from './ReviewList.js';
+import { isTextEntry, reviewKeyAction } from './review-keys.js';
 
+const reloadOn = (e: HostApiEvent) => e.type === 'hold.opened' || e.type === 'hold.resolved' || e.type === 'surface.changed' || e.type === 'state.changed';
+
+function itemName(item: ReviewItem): string {
+  return `${item.kind} "${item.key}" on "${item.server}"`;
+}
+
+/**
+ * Every item waiting for the user's answer. Keys: ↑/↓ (or k/j) move, y approves, n quarantines,
+ * exactly as the buttons do. An answer is bound to the item as it is shown: its hash goes out
+ * as rendered, never refetched, so a server that changes again meanwhile makes the Host refuse.
+ */
 export function ReviewView() {
-  return <EmptyState title="Review: being built" />;
+  const api = useHostApi();
+  const query = useHostQuery((a) => a.review({}), reloadOn);
+  const data = query.status === 'ready' ? query.data : null;
+  const items = useMemo(() => (data === null ? [] : reviewOrder(data)), [data]);
+  // Focus follows the item, not the row, across reloads; the index is the fallback when it is gone.
+  const [focus, setFocus] = useState<{ id: string | null; index: number }>({ id: null, index: 0 });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ id: string; message: string } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const busyRef = useRef(false);
+
+  const byId = focus.id === null ? -1 : items.findIndex((i) => itemId(i) === focus.id);
+  const focused = items.length === 0 ? -1 : byId >= 0 ? byId : Math.min(focus.index, items.length - 1);
+  const item = focused >= 0 ? items[focused] : undefined;
+
+  const focusAt = (index: number) => {
+    const target = items[index];
+    if (target === undefined) return;
+    setFocus({ id: itemId(target), index });
+    setError(null);
+  };
+
+  const answer = async (how: 'approve' | 'quarantine') => {
+    if (item === undefined || busyRef.current) return;
+    if (how === 'approve' && item.hash === null && item.surfaceHash === null) return;
+    const nextIndex = focused + 1 < items.length ? focused + 1 : focused - 1;
+    const next = items[nextIndex];
+    busyRef.current = true;
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      if (how === 'approve') {
+        // A removal has no item to approve: the server's live surface, as shown, is approved whole.
+        const result = await api.approve(item.hash !== null ? { server: item.server, kind: item.kind, key: item.key, hash: item.hash } : { server: item.server, hash: item.surfaceHash ?? '' });
+        setNotice(`Approved ${item.hash !== null ? itemName(item) : `the live surface of "${item.server}"`}; "${item.server}" is ${result.state}.`);
+      } else {
+        const result = await api.quarantine({ server: item.server, kind: item.kind, key: item.key, reason: 'answered n in the Airlock window' });
+        setNotice(`Quarantined ${itemName(item)}: its calls are denied; "${item.server}" is ${result.state}.`);
+      }
+      setFocus(next === undefined ? { id: null, index: focused } : { id: itemId(next), index: nextIndex });
+    } catch (e) {
+      setError({ id: itemId(item), message: e instanceof Error ? e.message : String(e) });
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+      query.reload();
+    }
+  };
+
+  // The window-wide keys read the latest render through a ref, so the listener is added once.
+  const latest = useRef({ focused, count: items.length, focusAt, answer });
+  latest.current = { focused, count: items.length, focusAt, answer };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTextEntry(event.target)) return;
+      const action = reviewKeyAction(event.key);
+      if (action === null) return;
+      const { focused: at, count, focusAt: moveTo, answer: send } = latest.current;
+      if (count === 0) return;
+      event.preventDefault();
+      if (action === 'up') moveTo(Math.max(0, at - 1));
+      else if (action === 'down') moveTo(Math.min(count - 1, at + 1));
+      else if (!event.repeat) void send(action);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  useEffect(() => {
+    if (focused >= 0) document.getElementById(optionId(focused))?.scrollIntoView?.({ block: 'nearest' });
+  }, [focused]);
+
+  if (query.status === 'loading') return <Loading what="the items waiting for review" />;
+  if (query.status === 'error') return <ErrorState error={query.error} retry={query.reload} />;
+  return (
+    <section className="review-view" aria-label="Review">
+      <div className="toolbar">
+        <h2 className="review-title">{items.length === 0 ? 'Review' : `${items.length} item${items.length === 1 ? '' : 's'} wait${items.length === 1 ? 's' : ''} for your answer`}</h2>
+        {items.length > 0 && (
+          <span className="muted">
+            Keys: <kbd>↑</kbd>/<kbd>↓</kbd> or <kbd>k</kbd>/<kbd>j</kbd> move, <kbd>y</kbd> approves, <kbd>n</kbd> quarantines.
+          </span>
+        )}
+      </div>
+      {notice !== null && (
+        <p className="review-notice" role="status">
+          {notice}
+        </p>
+      )}
+      {item === undefined ? (
+        <EmptyState title="Nothing waits for review: every server serves what you approved." />
+      ) : (
+        <div className="split">
+          <ReviewList items={items} focused={focused} onFocus={focusAt} />
+          <div className="panel">
+            <ReviewDetail item={item} busy={busy} error={error !== null && error.id === itemId(item) ? error.message : null} onApprove={() => void answer('approve')} onQuarantine={() => void answer('quarantine')} />
+          </div>
+        </div>
+      )}
+    </section>
+  );
 }

@@ -1,0 +1,74 @@
+import type { ReviewItem } from '../../../shared/host-api/index.js';
+import { StateLight } from '../../components/StateLight.js';
+import { DefinitionDiff } from './DefinitionDiff.js';
+import { FindingsList } from './FindingsList.js';
+import { PendingCalls } from './PendingCalls.js';
+import { VisibleText } from '../../components/VisibleText.js';
+
+const STATUS_TEXT: Record<ReviewItem['status'], string> = {
+  changed: 'changed since you approved it',
+  added: 'new: not in what you approved',
+  removed: 'removed: the server no longer lists it',
+};
+
+/** What each answer does to this item, in one line. */
+function answerText(item: ReviewItem): string {
+  const quarantine = 'Quarantine (n) denies every call to it until you approve it.';
+  if (item.status === 'removed') {
+    return item.surfaceHash === null
+      ? `The server's live surface is unknown, so the removal cannot be approved yet. ${quarantine}`
+      : `Approving a removal approves the whole live surface of "${item.server}": this removal and every other current item (y). ${quarantine}`;
+  }
+  return `Approve (y) serves the live definition from now on. ${quarantine}`;
+}
+
+export interface DetailProps {
+  item: ReviewItem;
+  busy: boolean;
+  error: string | null;
+  onApprove: () => void;
+  onQuarantine: () => void;
+}
+
+/** One item in full: who, what changed, how dangerous, who waits on it, and the two answers. */
+export function ReviewDetail({ item, busy, error, onApprove, onQuarantine }: DetailProps) {
+  const canApprove = item.hash !== null || item.surfaceHash !== null;
+  return (
+    <article className="review-detail" aria-label="Focused item">
+      <header className="review-detail-header">
+        <h3>
+          {item.server} <StateLight state={item.state} /> <span className="muted">{item.kind}</span> <VisibleText text={item.key} />
+        </h3>
+        <p>
+          <span className={`review-status review-status-${item.status}`}>{STATUS_TEXT[item.status]}</span>
+          {item.quarantined && <span className="review-quarantined">quarantined: its calls are denied</span>}
+        </p>
+      </header>
+      <div className="toolbar">
+        <button type="button" className="primary" onClick={onApprove} disabled={busy || !canApprove} aria-keyshortcuts="y">
+          Approve
+        </button>
+        <button type="button" className="danger" onClick={onQuarantine} disabled={busy} aria-keyshortcuts="n">
+          Quarantine
+        </button>
+        {busy && (
+          <span className="muted" role="status">
+            sending your answer…
+          </span>
+        )}
+      </div>
+      <p className="muted review-answer-hint">{answerText(item)}</p>
+      {error !== null && (
+        <p className="review-error" role="alert">
+          {error}
+        </p>
+      )}
+      <h4>Findings</h4>
+      <FindingsList findings={item.findings} />
+      <h4>Calls waiting on it</h4>
+      <PendingCalls calls={item.pendingCalls} />
+      <h4>Approved and live definition</h4>
+      <DefinitionDiff item={item} />
+    </article>
+  );
+}

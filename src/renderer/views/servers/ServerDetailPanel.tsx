@@ -1,0 +1,126 @@
+import { useState } from 'react';
+import type { ServerDetail } from '../../../shared/host-api/index.js';
+import { LocalTime } from '../../components/LocalTime.js';
+import { SeverityBadge } from '../../components/SeverityBadge.js';
+import { ShortHash } from '../../components/ShortHash.js';
+import { StateLight } from '../../components/StateLight.js';
+import { ErrorState, Loading } from '../../components/states.js';
+import { useHostQuery } from '../../host-api-context.js';
+import { ApproveSurfaceAction } from './ApproveSurfaceAction.js';
+import { QuarantineAction } from './QuarantineAction.js';
+import { changesServers } from './server-events.js';
+
+/** One server in full: how it starts, what it offers, what was approved, and what you can do about it. */
+export function ServerDetailPanel({ server, onChanged }: { server: string; onChanged: () => void }) {
+  const detail = useHostQuery((api) => api.serverDetail({ server }), (e) => changesServers(e, server), [server]);
+  const [notice, setNotice] = useState<string | null>(null);
+  if (detail.status === 'loading') return <Loading what={`server "${server}"`} />;
+  if (detail.status === 'error') return <ErrorState error={`Could not load server "${server}": ${detail.error}`} retry={detail.reload} />;
+  const changed = (message: string) => {
+    setNotice(message);
+    detail.reload();
+    onChanged();
+  };
+  const { summary } = detail.data;
+  return (
+    <section className="panel server-detail" aria-labelledby="server-detail-title">
+      <h2 id="server-detail-title">
+        {summary.name} <StateLight state={summary.state} />
+      </h2>
+      <p className="muted">
+        Generation {summary.generation} · {summary.held} held · {summary.pendingCalls} {summary.pendingCalls === 1 ? 'call waits' : 'calls wait'}
+      </p>
+      {notice !== null && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <div className="server-actions">
+        {summary.state !== 'GREEN' && <ApproveSurfaceAction server={server} surfaceHash={detail.data.liveSurfaceHash} onDone={changed} />}
+        {summary.state !== 'RED' && <QuarantineAction server={server} onDone={changed} />}
+      </div>
+      <ServerLaunch detail={detail.data} />
+      <h3>Tools</h3>
+      {detail.data.tools.length === 0 ? (
+        <p className="muted">No tools pinned for this server.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Tool</th>
+              <th scope="col">Status</th>
+              <th scope="col">Gate</th>
+              <th scope="col">Severity</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.data.tools.map((t) => (
+              <tr key={t.tool}>
+                <td className="mono">{t.tool}</td>
+                <td>{t.status}</td>
+                <td>{t.gate}</td>
+                <td>
+                  <SeverityBadge severity={t.severity} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>Approved generations</h3>
+      {detail.data.generations.length === 0 ? (
+        <p className="muted">No surface approved yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Generation</th>
+              <th scope="col">Surface hash</th>
+              <th scope="col">Approved at</th>
+              <th scope="col">By</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.data.generations.map((g) => (
+              <tr key={g.generation}>
+                <td>{g.generation}</td>
+                <td>
+                  <ShortHash hash={g.surfaceHash} />
+                </td>
+                <td>
+                  <LocalTime iso={g.approvedAt} />
+                </td>
+                <td>{g.approvedBy}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** The command and the names of its variables; values never reach the window (they may be secrets). */
+function ServerLaunch({ detail }: { detail: ServerDetail }) {
+  const secret = new Set(detail.secretKeys);
+  const names = [...new Set([...detail.envKeys, ...detail.secretKeys])].sort();
+  return (
+    <>
+      <h3>Command</h3>
+      {detail.command === null ? <p className="muted">No local command: Airlock reaches this server over the network.</p> : <pre className="json-block">{detail.command}</pre>}
+      <h3>Variables</h3>
+      {names.length === 0 ? (
+        <p className="muted">No environment variables.</p>
+      ) : (
+        <ul className="var-list" aria-label="Environment variable names">
+          {names.map((name) => (
+            <li key={name}>
+              <code>{name}</code>
+              {secret.has(name) && <span className="tag"> secret (kept in Airlock's secret store, value never shown)</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

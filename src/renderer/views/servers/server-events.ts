@@ -1,0 +1,15 @@
+import type { HostApiEvent } from '../../../shared/host-api/index.js';
+
+/** The events that change what the Servers view shows: a state, a surface, a hold. With `server`, only that server's. */
+export function changesServers(event: HostApiEvent, server?: string): boolean {
+  switch (event.type) {
+    case 'state.changed':
+    case 'surface.changed':
+      return server === undefined || event.server === server;
+    case 'hold.opened':
+    case 'hold.resolved':
+      return server === undefined || event.hold.server === server;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,162 @@
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HostApiProvider } from '../../src/renderer/host-api-context.js';
+import { LiveView } from '../../src/renderer/views/live/LiveView.js';
+import { callRow } from './call-rows.js';
+import { fakeHost, type FakeHost } from './fake-host-api.js';
+
+beforeEach(() => {
+  // jsdom has no canvas; say so quietly instead of logging "not implemented" (the view then shows the text summary only).
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function renderLive(host: FakeHost) {
+  render(
+    <HostApiProvider api={host.api}>
+      <LiveView />
+    </HostApiProvider>,
+  );
+}
+
+const callsTable = () => screen.getByRole('table', { name: /Recent calls/ });
+const bodyRows = () => within(callsTable()).getAllByRole('row').slice(1) as HTMLTableRowElement[];
+
+describe('the Live view', () => {
+  it('lists the recent calls the Host remembers, newest first', async () => {
+    const host = fakeHost({
+      recentCalls: () => [
+        callRow({ id: 'c2', key: 'write_file', server: 'filesystem', client: 'cursor', rule: 'R3', decision: 'DENY', startedAt: '2026-11-22T09:00:02.000Z', latencyMs: 3 }),
+        callRow({ id: 'c1', key: 'search', server: 'github', client: null, startedAt: '2026-11-22T09:00:01.000Z', latencyMs: 41.6 }),
+      ],
+    });
+    renderLive(host);
+    await screen.findByRole('table', { name: /Recent calls/ });
+    const [first, second] = bodyRows();
+    expect(within(first as HTMLElement).getByText('write_file')).toBeTruthy();
+    expect(first?.textContent).toContain('cursor');
+    expect(first?.textContent).toContain('DENY');
+    expect(first?.textContent).toContain('R3');
+    expect(second?.textContent).toContain('github');
+    expect(second?.textContent).toContain('unknown');
+    expect(second?.textContent).toContain('42 ms');
+    expect(host.calls[0]).toEqual({ method: 'recentCalls', params: {} });
+  });
+
+  it('adds a call when it starts and replaces it with its finished row', async () => {
+    const host = fakeHost({ recentCalls: () => [callRow({ id: 'old', key: 'list_dir', startedAt: '2026-11-22T09:00:00.000Z' })] });
+    renderLive(host);
+    await screen.findByRole('table', { name: /Recent calls/ });
+    const started = callRow({ id: 'held', key: 'send_mail', decision: 'HOLD', startedAt: '2026-11-22T09:05:00.000Z', latencyMs: null });
+    act(() => host.emit({ type: 'call.started', call: started }));
+    expect(bodyRows()).toHaveLength(2);
+    expect(bodyRows()[0]?.textContent).toContain('send_mail');
+    expect(bodyRows()[0]?.textContent).toContain('HOLD waiting for you');
+    expect(bodyRows()[0]?.textContent).toContain('running');
+
+    act(() => host.emit({ type: 'call.finished', call: { ...started, finalDecision: 'DENY', latencyMs: 8000 } }));
+    expect(bodyRows()).toHaveLength(2);
+    expect(bodyRows()[0]?.textContent).toContain('HOLD → DENY');
+    expect(bodyRows()[0]?.textContent).toContain('8000 ms');
+  });
+
+  it('shows calls that arrive while it first loads', async () => {
+    let answer: (rows: never[]) => void = () => undefined;
+    const host = fakeHost({ recentCalls: () => new Promise((resolve) => (answer = resolve)) });
+    renderLive(host);
+    act(() => host.emit({ type: 'call.started', call: callRow({ id: 'early', key: 'read_file' }) }));
+    await act(async () => answer([]));
+    expect(bodyRows()).toHaveLength(1);
+  });
+
+  it('filters the rows by server and by decision', async () => {
+    const host = fakeHost({
+      recentCalls: () => [
+        callRow({ id: '1', server: 'filesystem', key: 'read_file', decision: 'ALLOW' }),
+        callRow({ id: '2', server: 'github', key: 'search', decision: 'ALLOW' }),
+        callRow({ id: '3', server: 'github', key: 'delete_repo', decision: 'DENY' }),
+      ],
+    });
+    renderLive(host);
+    await screen.findByRole('table', { name: /Recent calls/ });
+    await userEvent.selectOptions(screen.getByLabelText('Server'), 'github');
+    expect(bodyRows().map((r) => r.cells[3]?.textContent)).toEqual(['search', 'delete_repo']);
+    await userEvent.selectOptions(screen.getByLabelText('Decision'), 'DENY');
+    expect(bodyRows().map((r) => r.cells[3]?.textContent)).toEqual(['delete_repo']);
+    expect(screen.getByText('1 of 3 calls')).toBeTruthy();
+    await userEvent.selectOptions(screen.getByLabelText('Server'), 'filesystem');
+    expect(screen.getByText('No calls match these filters.')).toBeTruthy();
+  });
+
+  it('opens a clicked call with its arguments and result as indented JSON', async () => {
+    const host = fakeHost({
+      recentCalls: () => [callRow({ id: 'c1', key: 'read_file' })],
+      callDetail: ({ id }) => ({ id, available: true, arguments: { path: '/notes/a.txt' }, result: { content: [{ type: 'text', text: 'hello' }] } }),
+    });
+    renderLive(host);
+    await userEvent.click(await screen.findByText('read_file'));
+    const pane = await screen.findByRole('region', { name: 'read_file' });
+    await within(pane).findByText(/"path": "\/notes\/a.txt"/);
+    expect(within(pane).getByText(/"text": "hello"/).textContent).toContain('\n');
+    expect(host.calls.filter((c) => c.method === 'callDetail')).toEqual([{ method: 'callDetail', params: { id: 'c1' } }]);
+  });
+
+  it('opens the focused row’s call with Enter', async () => {
+    const host = fakeHost({
+      recentCalls: () => [callRow({ id: 'c9', key: 'list_dir' })],
+      callDetail: ({ id }) => ({ id, available: true, arguments: { path: '/' }, result: null }),
+    });
+    renderLive(host);
+    await screen.findByRole('table', { name: /Recent calls/ });
+    await userEvent.tab(); // Server filter
+    await userEvent.tab(); // Decision filter
+    await userEvent.tab();
+    expect(document.activeElement).toBe(bodyRows()[0]);
+    await userEvent.keyboard('{Enter}');
+    expect(await screen.findByRole('region', { name: 'list_dir' })).toBeTruthy();
+    expect(host.calls).toContainEqual({ method: 'callDetail', params: { id: 'c9' } });
+  });
+
+  it('says when the Host no longer keeps a call’s contents', async () => {
+    const host = fakeHost({
+      recentCalls: () => [callRow({ id: 'c9', key: 'list_dir' })],
+      callDetail: ({ id }) => ({ id, available: false, arguments: null, result: null }),
+    });
+    renderLive(host);
+    await userEvent.click(await screen.findByText('list_dir'));
+    expect(await screen.findByText(/not kept: Airlock keeps call contents in memory only for recent calls/)).toBeTruthy();
+    expect(screen.queryByText('Arguments')).toBeNull();
+  });
+
+  it('says how to get calls when there are none yet', async () => {
+    renderLive(fakeHost({ recentCalls: () => [] }));
+    expect(await screen.findByText('No calls yet. Calls appear here as your AI clients use their servers.')).toBeTruthy();
+  });
+
+  it('shows a failed load and loads again on retry', async () => {
+    let fail = true;
+    const host = fakeHost({
+      recentCalls: () => {
+        if (fail) throw new Error('the Host is starting');
+        return [callRow({ id: 'c1' })];
+      },
+    });
+    renderLive(host);
+    expect((await screen.findByRole('alert')).textContent).toContain('the Host is starting');
+    fail = false;
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await screen.findByRole('table', { name: /Recent calls/ });
+    expect(host.calls.filter((c) => c.method === 'recentCalls')).toHaveLength(2);
+  });
+
+  it('states the calls-per-minute chart in words', async () => {
+    const now = new Date().toISOString();
+    renderLive(fakeHost({ recentCalls: () => [callRow({ id: '1', startedAt: now }), callRow({ id: '2', startedAt: now, decision: 'HOLD', finalDecision: 'ALLOW' })] }));
+    const chart = await screen.findByRole('img', { name: /Calls per minute by decision/ });
+    expect(chart.getAttribute('aria-label')).toContain('2 calls (1 ALLOW, 1 HOLD, 0 DENY, 0 SILENCE)');
+    expect(screen.getByText('Last 30 minutes: 2 calls (1 ALLOW, 1 HOLD, 0 DENY, 0 SILENCE)')).toBeTruthy();
+  });
+});

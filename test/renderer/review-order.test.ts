@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { deniedInText } from '../../src/renderer/views/review/countdown.js';
+import { reviewOrder } from '../../src/renderer/views/review/review-order.js';
+import { finding, hold, reviewItem } from './fixtures/review-items.js';
+
+describe('review order and timers', () => {
+  it('orders items worst finding first, then by the oldest waiting call', () => {
+    const items = [
+      reviewItem({ key: 'low', findings: [finding({ severity: 'low' })] }),
+      reviewItem({ key: 'high-late', findings: [finding({ severity: 'high' })], pendingCalls: [hold({ openedAt: '2026-01-01T10:05:00.000Z' })] }),
+      reviewItem({ key: 'none', findings: [] }),
+      reviewItem({ key: 'critical', findings: [finding({ severity: 'info' }), finding({ severity: 'critical' })] }),
+      reviewItem({ key: 'high-early', findings: [finding({ severity: 'high' })], pendingCalls: [hold({ openedAt: '2026-01-01T10:01:00.000Z' })] }),
+      reviewItem({ key: 'high-no-call', findings: [finding({ severity: 'high' })] }),
+    ];
+    expect(reviewOrder(items).map((i) => i.key)).toEqual(['critical', 'high-early', 'high-late', 'high-no-call', 'low', 'none']);
+  });
+
+  it('says how long until a held call is denied, in minutes and seconds', () => {
+    const now = Date.parse('2026-01-01T10:00:18.000Z');
+    expect(deniedInText('2026-01-01T10:02:00.000Z', now)).toBe('denied in 1:42');
+    expect(deniedInText('2026-01-01T11:00:19.000Z', now)).toBe('denied in 1:00:01');
+    expect(deniedInText('2026-01-01T10:00:00.000Z', now)).toBe('denied: the wait timed out');
+  });
+});
