@@ -14,6 +14,7 @@ import type { Store } from '../engine/store/index.js';
 import { airlockLauncher } from './airlock-launcher.js';
 import { importPlannedServers, ServerImportNamer, type ImportSummary } from './client-import.js';
 import { SecretStore } from './secret-store.js';
+import type { SecretVault } from './secret-vault.js';
 
 /**
  * Client-file changes as the CLI and the window make them: a proposal (the plan and its diffs,
@@ -35,8 +36,8 @@ export interface InstallProposal {
   unreadable: { path: string; error: string }[];
 }
 
-export function proposeInstall(store: Store, home: string, dirs: ClientDirs, only: readonly ClientId[] | undefined, env: NodeJS.ProcessEnv): InstallProposal {
-  const namer = new ServerImportNamer(store, SecretStore.open(home));
+export function proposeInstall(store: Store, home: string, dirs: ClientDirs, only: readonly ClientId[] | undefined, env: NodeJS.ProcessEnv, vault?: SecretVault): InstallProposal {
+  const namer = new ServerImportNamer(store, vault ?? SecretStore.open(home));
   const plan = planInstall(scanClients(dirs, only), airlockLauncher(home, env), namer.name);
   return {
     plan,
@@ -58,12 +59,12 @@ export function proposeInstall(store: Store, home: string, dirs: ClientDirs, onl
  * the proposal was made from, checked before anything is written, so a file saved meanwhile
  * stops the whole change rather than half of it. The caller holds the clients lock.
  */
-export function carryOutInstall(store: Store, home: string, proposal: InstallProposal, approveCurrent: boolean): ImportSummary & { files: string[] } {
+export function carryOutInstall(store: Store, home: string, proposal: InstallProposal, approveCurrent: boolean, vault?: SecretVault): ImportSummary & { files: string[] } {
   const stale = proposal.plan.files.find((file) => !unchangedSince(file.file));
   if (stale !== undefined) {
     throw new ConfigChangedError(`${stale.file.ref.path} changed since the change was shown to you; nothing was written. Look at the new change and apply it again.`);
   }
-  const summary = importPlannedServers(store, home, proposal.plan, proposal.namer, approveCurrent);
+  const summary = importPlannedServers(store, vault ?? SecretStore.open(home), proposal.plan, proposal.namer, approveCurrent);
   applyInstall(proposal.plan, clientRecordsDir(home));
   for (const file of proposal.plan.files) {
     appendAuditEvent(store, {

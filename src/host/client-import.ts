@@ -4,7 +4,7 @@ import type { ServerImport } from '../clients/entry-routing.js';
 import type { InstallPlan } from '../clients/install-plan.js';
 import { appendAuditEvent } from '../engine/audit/index.js';
 import { getServerConfig, parseServerConfig, putServerConfig, SERVER_NAME_PATTERN, type ServerConfig, type Store } from '../engine/store/index.js';
-import { SecretStore } from './secret-store.js';
+import type { SecretVault } from './secret-vault.js';
 
 /**
  * Bringing servers found in client configs into Airlock's registry. An entry keeps its name
@@ -17,7 +17,7 @@ export class ServerImportNamer {
 
   constructor(
     private readonly store: Store,
-    private readonly secrets: SecretStore,
+    private readonly secrets: SecretVault,
   ) {}
 
   /** The Airlock server name for an entry: an existing identical server, or a free name. */
@@ -84,12 +84,11 @@ export interface ImportSummary {
  * `approveCurrent`, each new server's first listed surface is pinned as approved; otherwise its
  * tools are held until the user reviews them.
  */
-export function importPlannedServers(store: Store, home: string, plan: InstallPlan, namer: ServerImportNamer, approveCurrent: boolean): ImportSummary {
+export function importPlannedServers(store: Store, secrets: SecretVault, plan: InstallPlan, namer: ServerImportNamer, approveCurrent: boolean): ImportSummary {
   const summary: ImportSummary = { added: [], reused: [], secretsMoved: {} };
   const byServer = new Map<string, { serverImport: ServerImport; client: string }>();
   for (const file of plan.files) for (const route of file.routes) if (!byServer.has(route.server)) byServer.set(route.server, { serverImport: route.import, client: file.adapter.id });
   store.transaction(() => {
-    const secrets = SecretStore.open(home);
     for (const [name, { serverImport, client }] of byServer) {
       const secretKeys = Object.keys(serverImport.secrets).sort();
       if (secretKeys.length > 0) summary.secretsMoved[name] = secretKeys;

@@ -15,6 +15,7 @@ import {
 } from '../shared/host-api/index.js';
 import { carryOutInstall, carryOutRestore, proposeInstall, proposeRestore, withClientsLock, type InstallProposal, type RestoreProposal } from './client-changes.js';
 import type { Host } from './host.js';
+import type { SecretVault } from './secret-vault.js';
 import { exportReceipts } from './receipts-export.js';
 import { SigningKey } from './signing-key.js';
 
@@ -32,6 +33,8 @@ export interface HostApiServiceOptions {
   /** Where the clients' files are (the Host's watched home, or the user's). */
   clientDirs: ClientDirs;
   env: NodeJS.ProcessEnv;
+  /** Where imported servers' secrets go (default: the home's 0600 file). */
+  secrets?: SecretVault;
 }
 
 /**
@@ -82,7 +85,7 @@ export class HostApiService {
   }
 
   private buildHandlers(): Handlers {
-    const { host, store, home, clientDirs, env } = this.options;
+    const { host, store, home, clientDirs, env, secrets } = this.options;
     return {
       status: () => host.status(),
       servers: () => host.servers(),
@@ -114,14 +117,14 @@ export class HostApiService {
       bypassing: () => host.bypassing(),
       clientsList: () => clientsListJson(scanClients(clientDirs), clientDirs),
       clientsInstallPreview: ({ clients }) => {
-        const proposal = proposeInstall(store, home, clientDirs, clients, env);
+        const proposal = proposeInstall(store, home, clientDirs, clients, env, secrets);
         const planId = this.remember({ install: proposal });
         return { planId, files: proposal.files, skipped: proposal.skipped, unreadable: proposal.unreadable };
       },
       clientsInstallApply: ({ planId, approveCurrent }) => {
         const proposal = this.take(planId).install;
         if (proposal === undefined) throw new HostApiError('that preview is not an install preview');
-        return withClientsLock(home, () => carryOutInstall(store, home, proposal, approveCurrent));
+        return withClientsLock(home, () => carryOutInstall(store, home, proposal, approveCurrent, secrets));
       },
       clientsRestorePreview: ({ clients }) => {
         const proposal = proposeRestore(home, clients);

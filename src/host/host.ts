@@ -29,6 +29,7 @@ import type { HostEvents, HoldView } from './host-events.js';
 import { reviewItems, type ReviewItem } from './review-items.js';
 import { redactSecrets } from './secret.js';
 import { SecretStore } from './secret-store.js';
+import type { SecretVault } from './secret-vault.js';
 import { SigningKey } from './signing-key.js';
 import { buildServerEnv, describeMissingEnv } from './server-env.js';
 
@@ -51,6 +52,8 @@ export interface HostOptions {
   clientWatchMs?: number;
   /** The built window served at the control API's root (default: this package's out/renderer). */
   rendererDir?: string;
+  /** Where upstream secrets live (default: the home's 0600 secrets file; the desktop app passes the keychain). */
+  secrets?: SecretVault;
 }
 
 const DRAIN_MS = 10_000;
@@ -86,7 +89,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   ) {
     super();
     this.registry = new TrustRegistry(store);
-    this.api = new HostApiService({ host: this, store, home, clientDirs: options.clients ?? clientDirs(), env: options.env ?? process.env });
+    this.api = new HostApiService({ host: this, store, home, clientDirs: options.clients ?? clientDirs(), env: options.env ?? process.env, ...(options.secrets ? { secrets: options.secrets } : {}) });
     this.audit = new AuditBatcher(home, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
     this.holds = new HoldBook(options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, (view, final) => this.holdResolved(view, final));
     // Sign a checkpoint every 256 events or 60 s (checked every few seconds), and at shutdown.
@@ -264,7 +267,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private startSession(socket: net.Socket, hello: Extract<Hello, { hello: 'connect' }>): void {
     const config = getServerConfig(this.store, hello.server);
     if (!config) throw new Error(`there is no server named "${hello.server}" in ${this.home}. Add it with: airlock servers add ${hello.server} -- COMMAND [ARGS…]`);
-    const secrets = SecretStore.open(this.home).get(config.name);
+    const secrets = (this.options.secrets ?? SecretStore.open(this.home)).get(config.name);
     const secretValues = Object.values(secrets).map((secret) => secret.reveal());
     const { env, missing } = buildServerEnv({ config, secrets, hostEnv: this.options.env ?? process.env, ...(hello.path ? { clientPath: hello.path } : {}) });
     if (missing.length > 0) throw new Error(describeMissingEnv(config, missing));
