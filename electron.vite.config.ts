@@ -9,7 +9,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // The audit log's worker thread is loaded from beside the main bundle (engine/worker-file.ts).
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), 'audit-worker': resolve('src/host/audit-worker.ts') } },
     },
   },
   preload: {

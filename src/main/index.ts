@@ -1,30 +1,132 @@
-import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, safeStorage, session, shell, Tray } from 'electron';
+import { clientDirs } from '../clients/client-dirs.js';
+import { xdgConfigHome } from '../clients/platform-dirs.js';
+import { defaultHome } from '../engine/store/home-dir.js';
+import { Host } from '../host/host.js';
+import type { ReviewItem } from '../shared/host-api/index.js';
+import { createActionRunner } from './action-runner.js';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES } from './app-origin.js';
+import { registerAppProtocol } from './app-protocol.js';
+import { clickableTemplate } from './clickable-menu.js';
+import { startHostForApp, stopHostBeforeQuit } from './host-lifecycle.js';
+import { registerHostApiIpc } from './ipc-host-api.js';
+import { DESKTOP_SETTINGS_FILE, STARTED_AT_LOGIN_ARG, StartAtLogin, xdgAutostart } from './login-item.js';
+import { HoldNotifier } from './notifications.js';
+import { secretVaultForApp } from './secret-backend.js';
+import { ensureSingleInstance } from './single-instance.js';
+import { TrayController } from './tray-controller.js';
+import { followTraySnapshot } from './tray-feed.js';
+import { trayIconFile } from './tray-state.js';
+import { trustedSender } from './trusted-sender.js';
+import { installWindowGuards } from './window-guards.js';
+import { windowOptions } from './window-options.js';
 
-// The desktop shell arrives with its own issue; until then the main process only opens a
-// hardened window on the renderer build, so that the three builds are wired and checked.
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1100,
-    height: 760,
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.once('ready-to-show', () => window.show());
-  void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  return window;
+/*
+ * The Electron wiring, and only that: every piece it connects takes the few Electron
+ * capabilities it needs through a small interface and is tested on plain Node with fakes
+ * (test/main). What is left here is a few lines per piece.
+ */
+
+const here = import.meta.dirname;
+const rendererDir = path.join(here, '../renderer');
+const preload = path.join(here, '../preload/index.cjs');
+const iconDir = app.isPackaged ? path.join(process.resourcesPath, 'tray') : path.join(here, '../../resources/tray');
+/** Started at login or by `airlock connect --start-app`: the tray only, no window. */
+const background = process.argv.includes(STARTED_AT_LOGIN_ARG) || process.argv.includes('--background');
+
+let window: BrowserWindow | null = null;
+let tray: Tray | null = null;
+
+// A real origin (app://airlock) for the CSP's 'self' and the IPC sender check; must precede ready.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+
+function showWindow(hash = '#/live'): void {
+  if (window === null || window.isDestroyed()) {
+    window = new BrowserWindow(windowOptions(preload));
+    installWindowGuards(window.webContents, shell, session.defaultSession);
+    window.once('ready-to-show', () => window?.show());
+    window.on('closed', () => (window = null));
+    void window.loadURL(`${APP_INDEX_URL}${hash}`);
+    return;
+  }
+  if (hash !== '#/live') void window.webContents.executeJavaScript(`window.location.hash = ${JSON.stringify(hash)}`);
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
 }
 
-if (!app.requestSingleInstanceLock()) {
+async function start(): Promise<void> {
+  const home = defaultHome(process.env);
+  const secrets = await secretVaultForApp({
+    home,
+    safeStorage,
+    platform: process.platform,
+    askFileStore: async (reason, file) =>
+      (
+        await dialog.showMessageBox({
+          type: 'warning',
+          title: 'No keychain for Airlock',
+          message: 'Airlock cannot keep your servers\' tokens in the OS keychain.',
+          detail: `Why: ${reason}.\n\nAirlock can keep them in ${file} instead: readable only by your user account, but not encrypted. Anyone who can read your files as you can read them.\n\nWithout either, Airlock keeps running but refuses to store new tokens.`,
+          buttons: ['Use the file (not encrypted)', 'Do not store tokens'],
+          defaultId: 1,
+          cancelId: 1,
+          noLink: true,
+        })
+      ).response === 0,
+  });
+  const started = await startHostForApp({
+    home,
+    startHost: (options) => Host.start({ ...options, secrets: secrets.vault, clients: clientDirs() }),
+    dialog: { showMessageBox: (options) => dialog.showMessageBox(options) },
+    kill: (pid, signal) => process.kill(pid, signal),
+  });
+  if (!started.started) {
+    dialog.showErrorBox('Airlock could not start', started.reason);
+    app.exit(1);
+    return;
+  }
+  const host = started.host;
+  stopHostBeforeQuit(app, host);
+  registerAppProtocol(protocol, rendererDir);
+  registerHostApiIpc(ipcMain, host.api, trustedSender(() => window?.webContents.id));
+
+  const run = createActionRunner({
+    invoke: (method, params) => host.api.invoke(method, params),
+    openWindow: (hash) => showWindow(hash),
+    quit: () => app.quit(),
+    report: (message) => void dialog.showMessageBox({ type: 'error', title: 'Airlock', message }),
+  });
+  tray = new Tray(path.join(iconDir, trayIconFile('IDLE', process.platform)));
+  const controller = new TrayController({ tray, buildMenu: (items, onAction) => Menu.buildFromTemplate(clickableTemplate(items, onAction)), run, iconDir, platform: process.platform });
+  followTraySnapshot(host.api, (snapshot) => {
+    // Read by the Electron smoke test (test/main/electron-smoke.test.ts); harmless otherwise.
+    (globalThis as { airlockTrayState?: string }).airlockTrayState = controller.refresh(snapshot).state;
+  });
+  const notifier = new HoldNotifier({
+    factory: { isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) },
+    platform: process.platform,
+    run,
+    // invoke has checked the answer against the HostApi's schema already.
+    loadReview: async (server) => (await host.api.invoke('review', { server })) as ReviewItem[],
+  });
+  host.api.subscribe((event) => notifier.onEvent(event));
+
+  // Electron's login items do nothing on Linux; the XDG autostart folder does (the AppImage itself when run from one).
+  const loginItems = process.platform === 'linux' ? xdgAutostart(xdgConfigHome(clientDirs()), process.env.APPIMAGE ?? process.execPath) : app;
+  new StartAtLogin(loginItems, path.join(home, DESKTOP_SETTINGS_FILE)).applySaved();
+  if (!background) showWindow();
+}
+
+// Windows shows notifications only for an app with an AppUserModelId (the installer's appId).
+if (process.platform === 'win32') app.setAppUserModelId('dev.airlock.desktop');
+
+if (!ensureSingleInstance(app, () => showWindow())) {
   app.quit();
 } else {
-  void app.whenReady().then(createWindow);
-  app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(start);
+  // A tray app: closing the window leaves Airlock guarding in the background.
+  app.on('window-all-closed', () => undefined);
+  app.on('web-contents-created', (_event, contents) => contents.on('will-attach-webview', (event) => event.preventDefault()));
 }

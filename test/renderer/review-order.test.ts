@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deniedInText } from '../../src/renderer/views/review/countdown.js';
-import { reviewOrder } from '../../src/renderer/views/review/review-order.js';
+import { itemId, itemIdFromHash, reviewOrder } from '../../src/renderer/views/review/review-order.js';
 import { finding, hold, reviewItem } from './fixtures/review-items.js';
 
 describe('review order and timers', () => {
@@ -21,5 +21,14 @@ describe('review order and timers', () => {
     expect(deniedInText('2026-01-01T10:02:00.000Z', now)).toBe('denied in 1:42');
     expect(deniedInText('2026-01-01T11:00:19.000Z', now)).toBe('denied in 1:00:01');
     expect(deniedInText('2026-01-01T10:00:00.000Z', now)).toBe('denied: the wait timed out');
+  });
+});
+
+describe('itemIdFromHash', () => {
+  it('reads the item the tray or a notification opens the window on', () => {
+    expect(itemIdFromHash('#/review?server=filesystem&kind=tool&key=read_file')).toBe(itemId({ server: 'filesystem', kind: 'tool', key: 'read_file' }));
+    expect(itemIdFromHash('#/review?server=docs&kind=resource&key=file%3A%2F%2F%2Fa%3Fb')).toBe(itemId({ server: 'docs', kind: 'resource', key: 'file:///a?b' }));
+    expect(itemIdFromHash('#/review')).toBeNull();
+    expect(itemIdFromHash('#/review?server=x')).toBeNull();
   });
 });

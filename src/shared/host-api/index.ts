@@ -1,3 +1,4 @@
 export * from './host-api-values.js';
 export * from './host-api-methods.js';
 export * from './host-api-client.js';
+export * from './ipc-channels.js';

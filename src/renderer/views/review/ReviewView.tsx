@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HostApiEvent, ReviewItem } from '../../../shared/host-api/index.js';
 import { EmptyState, ErrorState, Loading } from '../../components/states.js';
 import { useHostApi, useHostQuery } from '../../host-api-context.js';
-import { itemId, reviewOrder } from './review-order.js';
+import { itemId, itemIdFromHash, reviewOrder } from './review-order.js';
 import { ReviewDetail } from './ReviewDetail.js';
 import { optionId, ReviewList } from './ReviewList.js';
 import { isTextEntry, reviewKeyAction } from './review-keys.js';
@@ -24,7 +24,16 @@ export function ReviewView() {
   const data = query.status === 'ready' ? query.data : null;
   const items = useMemo(() => (data === null ? [] : reviewOrder(data)), [data]);
   // Focus follows the item, not the row, across reloads; the index is the fallback when it is gone.
-  const [focus, setFocus] = useState<{ id: string | null; index: number }>({ id: null, index: 0 });
+  const [focus, setFocus] = useState<{ id: string | null; index: number }>(() => ({ id: itemIdFromHash(window.location.hash), index: 0 }));
+  // The tray and notifications open the window on one item: #/review?server=…&kind=…&key=…
+  useEffect(() => {
+    const onHash = () => {
+      const id = itemIdFromHash(window.location.hash);
+      if (id !== null) setFocus({ id, index: 0 });
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ id: string; message: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);

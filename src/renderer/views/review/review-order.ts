@@ -42,3 +42,17 @@ function compare(a: string, b: string): number {
 export function findingsWorstFirst<T extends { severity: Severity }>(findings: readonly T[]): T[] {
   return [...findings].sort((a, b) => RANK[b.severity] - RANK[a.severity]);
 }
+
+/**
+ * The item a location hash names (`#/review?server=S&kind=K&key=KEY`), as the tray menu and a
+ * notification click open it; null when it names none.
+ */
+export function itemIdFromHash(hash: string): string | null {
+  const query = hash.indexOf('?');
+  if (query < 0) return null;
+  const params = new URLSearchParams(hash.slice(query + 1));
+  const server = params.get('server');
+  const key = params.get('key');
+  if (server === null || key === null) return null;
+  return itemId({ server, kind: (params.get('kind') ?? 'tool') as ReviewItem['kind'], key });
+}

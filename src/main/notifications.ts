@@ -1,0 +1,151 @@
+import type { Hold, HostApiEvent, ReviewItem } from '../shared/host-api/index.js';
+import { plainText } from './display-text.js';
+import { realTimers, type Timers } from './timers.js';
+import type { ActionRunner, TrayAction } from './tray-action.js';
+import { worstFinding } from './worst-finding.js';
+
+/** The part of Electron's Notification the notifier uses. */
+export interface NotificationLike {
+  show(): void;
+  on(event: 'action', listener: (details: { actionIndex: number }) => void): unknown;
+  on(event: 'click', listener: () => void): unknown;
+}
+
+export interface NotificationOptions {
+  title: string;
+  body: string;
+  actions: { type: 'button'; text: string }[];
+}
+
+export interface NotificationFactory {
+  isSupported(): boolean;
+  create(options: NotificationOptions): NotificationLike;
+}
+
+export interface HoldNotifierOptions {
+  factory: NotificationFactory;
+  platform: NodeJS.Platform;
+  run: ActionRunner;
+  /** The server's review items (HostApi `review`), for the worst finding and the hashes to approve by. */
+  loadReview(server: string): Promise<ReviewItem[]>;
+  /** Holds of one server arriving within this window become one notification. */
+  windowMs?: number;
+  timers?: Timers;
+}
+
+/** Notification buttons exist on macOS and Windows; elsewhere a click opens the Review view. */
+const PLATFORMS_WITH_ACTIONS: readonly NodeJS.Platform[] = ['darwin', 'win32'];
+/** Electron drops a notification's click handlers once it is garbage collected, so recent ones are kept. */
+const KEEP_NOTIFICATIONS = 20;
+const LISTED_KEYS = 5;
+
+/**
+ * Announces held calls: the holds of one server that open within a short window become one
+ * notification naming the server, the items and the worst finding. A hold resolved before the
+ * window closes is not announced. Approve and Quarantine apply to every item of the group.
+ */
+export class HoldNotifier {
+  private readonly open = new Map<string, Hold>();
+  private readonly groups = new Map<string, { holds: Hold[]; timer: unknown }>();
+  private readonly shown: NotificationLike[] = [];
+  private readonly windowMs: number;
+  private readonly timers: Timers;
+
+  constructor(private readonly options: HoldNotifierOptions) {
+    this.windowMs = options.windowMs ?? 1_500;
+    this.timers = options.timers ?? realTimers;
+  }
+
+  onEvent(event: HostApiEvent): void {
+    if (event.type === 'hold.resolved') {
+      this.open.delete(event.hold.id);
+      return;
+    }
+    if (event.type !== 'hold.opened') return;
+    const { hold } = event;
+    this.open.set(hold.id, hold);
+    const group = this.groups.get(hold.server);
+    if (group !== undefined) {
+      group.holds.push(hold);
+      return;
+    }
+    const timer = this.timers.setTimeout(() => void this.announce(hold.server), this.windowMs);
+    this.groups.set(hold.server, { holds: [hold], timer });
+  }
+
+  dispose(): void {
+    for (const group of this.groups.values()) this.timers.clearTimeout(group.timer);
+    this.groups.clear();
+  }
+
+  private async announce(server: string): Promise<void> {
+    const group = this.groups.get(server);
+    this.groups.delete(server);
+    if (group === undefined || !this.options.factory.isSupported()) return;
+    const stillOpen = (): Hold[] => group.holds.filter((h) => this.open.has(h.id));
+    if (stillOpen().length === 0) return;
+    let review: ReviewItem[];
+    try {
+      review = await this.options.loadReview(server);
+    } catch {
+      review = []; // the notification still says what is held; the window shows the rest
+    }
+    const holds = stillOpen(); // some may have been answered while the review loaded
+    if (holds.length === 0) return;
+    this.show(holdGroupNotice(server, holds, review, PLATFORMS_WITH_ACTIONS.includes(this.options.platform)));
+  }
+
+  private show(notice: HoldGroupNotice): void {
+    const { run } = this.options;
+    const notification = this.options.factory.create({ title: notice.title, body: notice.body, actions: notice.buttons.map((b) => ({ type: 'button', text: b.text })) });
+    notification.on('action', ({ actionIndex }) => {
+      const button = notice.buttons[actionIndex];
+      if (button) void runInOrder(run, button.actions);
+    });
+    notification.on('click', () => void run(notice.click));
+    this.shown.push(notification);
+    if (this.shown.length > KEEP_NOTIFICATIONS) this.shown.shift();
+    notification.show();
+  }
+}
+
+export interface HoldGroupNotice {
+  title: string;
+  body: string;
+  buttons: { text: string; actions: TrayAction[] }[];
+  /** Clicking the notification itself: the Review view at the first item. */
+  click: TrayAction;
+}
+
+/** The text and the actions of one group's notification. */
+export function holdGroupNotice(server: string, holds: readonly Hold[], review: readonly ReviewItem[], withButtons: boolean): HoldGroupNotice {
+  const items = uniqueItems(holds);
+  const reviewed = items.map((i) => review.find((r) => r.server === server && r.kind === i.kind && r.key === i.key));
+  const worst = worstFinding(reviewed.flatMap((r) => r?.findings ?? []));
+  const noun = items.every((i) => i.kind === 'tool') ? ['tool', 'tools'] : ['item', 'items'];
+  const keys = items.slice(0, LISTED_KEYS).map((i) => plainText(i.key, 40));
+  const listed = items.length > LISTED_KEYS ? `${keys.join(', ')} and ${items.length - LISTED_KEYS} more` : keys.join(', ');
+  const why = worst ? ` — worst: ${worst.severity}: ${plainText(worst.message, 120).replace(/\.$/, '')}` : '';
+  const name = plainText(server, 40);
+  const title = `Airlock: ${name} needs review`;
+  const body = `${name} changed ${items.length} ${noun[items.length === 1 ? 0 : 1]}: ${listed}${why}. Calls are held.`;
+  const first = items[0] ?? { kind: 'tool', key: '' };
+  const click: TrayAction = { kind: 'open', view: 'review', item: { server, itemKind: first.kind, key: first.key } };
+  if (!withButtons) return { title, body: `${body} Click to review.`, buttons: [], click };
+  const buttons: HoldGroupNotice['buttons'] = [];
+  // Approve only when every item has the hash it was shown by; a partial approval would leave calls held unexplained.
+  const approvals = reviewed.flatMap((r) => (r?.hash ? [{ kind: 'approve' as const, server, itemKind: r.kind, key: r.key, hash: r.hash }] : []));
+  if (approvals.length === items.length) buttons.push({ text: 'Approve', actions: approvals });
+  buttons.push({ text: 'Quarantine', actions: items.map((i) => ({ kind: 'quarantine', server, itemKind: i.kind, key: i.key })) });
+  return { title, body, buttons, click };
+}
+
+function uniqueItems(holds: readonly Hold[]): { kind: Hold['kind']; key: string }[] {
+  const seen = new Map<string, { kind: Hold['kind']; key: string }>();
+  for (const h of holds) if (!seen.has(`${h.kind}\u0000${h.key}`)) seen.set(`${h.kind}\u0000${h.key}`, { kind: h.kind, key: h.key });
+  return [...seen.values()];
+}
+
+async function runInOrder(run: ActionRunner, actions: readonly TrayAction[]): Promise<void> {
+  for (const action of actions) await run(action);
+}
