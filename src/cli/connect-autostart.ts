@@ -48,12 +48,14 @@ export interface StartedHost {
 }
 
 /**
- * Starts `airlock serve --home HOME` in the background, like gpg-agent: detached from the
- * client, no stdin, output appended to <home>/logs/host.log (0600 in a 0700 folder). Two
- * connects may both start one; the Host's home lock lets one win and the other exits, and both
- * connects just keep retrying the socket.
+ * Starts the Host in the background, like gpg-agent: `airlock serve --home HOME`, or with
+ * `startApp` the desktop app with --background (the packaged app cannot run this file itself:
+ * its RunAsNode fuse is off). Detached from the client, no stdin, output appended to
+ * <home>/logs/host.log (0600 in a 0700 folder). Two connects may both start one; the Host's
+ * home lock lets one win and the other exits, and both connects just keep retrying the socket.
  */
-export function startHostInBackground(home: string, env: NodeJS.ProcessEnv): StartedHost {
+export function startHostInBackground(home: string, env: NodeJS.ProcessEnv, startApp?: string): StartedHost {
+  const [command, args] = startApp === undefined ? serveCommand(home) : [startApp, ['--background']];
   ensurePrivateDir(home);
   const logPath = path.join(home, ...HOST_LOG_PATH);
   ensurePrivateDir(path.dirname(logPath));
@@ -62,13 +64,12 @@ export function startHostInBackground(home: string, env: NodeJS.ProcessEnv): Sta
   const fd = fs.openSync(logPath, O_WRONLY | O_APPEND | (process.platform === 'win32' ? 0 : O_NOFOLLOW));
   let exited: number | null | undefined;
   try {
-    const bin = fileURLToPath(new URL('../../bin/airlock.js', import.meta.url));
-    const child = spawn(process.execPath, [bin, 'serve', '--home', home], {
+    const child = spawn(command, args, {
       detached: true,
       stdio: ['ignore', fd, fd],
       // Not the client's cwd: a long-lived Host should not keep the client's folder busy.
       cwd: home,
-      env,
+      env: startApp === undefined ? env : appEnv(home, env),
       windowsHide: true,
     });
     child.once('error', () => (exited = null));
@@ -78,4 +79,21 @@ export function startHostInBackground(home: string, env: NodeJS.ProcessEnv): Sta
     fs.closeSync(fd);
   }
   return { logPath, exitCode: () => exited };
+}
+
+/** This package's `airlock serve`, run by the Node running this file. */
+function serveCommand(home: string): [string, string[]] {
+  const bin = fileURLToPath(new URL('../../bin/airlock.js', import.meta.url));
+  // The bundled connect script shipped with the desktop app has no bin/ beside it.
+  if (!fs.existsSync(bin)) throw new Error(`${bin} is missing, so this airlock connect cannot start the Host itself; pass --start-app=PATH with the Airlock app's path.`);
+  return [process.execPath, [bin, 'serve', '--home', home]];
+}
+
+/**
+ * The app learns the home from AIRLOCK_HOME, as `airlock serve` does. ELECTRON_RUN_AS_NODE
+ * (set in the environment of editors built on Electron) is dropped so the app starts as the app.
+ */
+function appEnv(home: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { ELECTRON_RUN_AS_NODE: _runAsNode, ...rest } = env;
+  return { ...rest, AIRLOCK_HOME: home };
 }

@@ -31,24 +31,28 @@ export const AUTOSTART_WAIT_MS = 4_000;
 /** The Host's hello reply must arrive by this long after start, so a failure still reaches the client within 5 s. */
 export const HELLO_DEADLINE_MS = 4_500;
 
-export const CONNECT_USAGE = `Usage: airlock connect NAME [--home DIR] [--no-autostart]
+export const CONNECT_USAGE = `Usage: airlock connect NAME [--home DIR] [--no-autostart] [--start-app=PATH]
 
 Use it in an AI client's MCP configuration in place of the server's own command: it relays the
 client's stdio to the server NAME through the Airlock Host, starting the Host in the background
 when it is not running.
 
 Options:
-  --home DIR       Airlock data folder (default: $AIRLOCK_HOME, else the app-data folder)
-  --no-autostart   answer with an error instead of starting the Host
+  --home DIR         Airlock data folder (default: $AIRLOCK_HOME, else the app-data folder)
+  --no-autostart     answer with an error instead of starting the Host
+  --start-app=PATH   start the Host by running the Airlock app at PATH with --background
+                     (no window) instead of "airlock serve"
 `;
 
 interface ConnectArgs {
   name: string;
   home: string | undefined;
   autostart: boolean;
+  /** The desktop app's executable, run with --background to start the Host. */
+  startApp: string | undefined;
 }
 
-/** `airlock connect NAME [--home DIR] [--no-autostart]`; returns the exit code. */
+/** `airlock connect NAME [--home DIR] [--no-autostart] [--start-app=PATH]`; returns the exit code. */
 export async function runConnect(argv: readonly string[], io: ConnectIo = processConnectIo()): Promise<number> {
   const started = Date.now();
   const args = parseConnectArgs(argv);
@@ -62,15 +66,20 @@ export async function runConnect(argv: readonly string[], io: ConnectIo = proces
   }
   const home = path.resolve(args.home ?? defaultHome(io.env));
   const serve = args.home === undefined && !io.env.AIRLOCK_HOME ? 'airlock serve' : `airlock serve --home ${shellQuote(home)}`;
-  const session = await openSession(args, home, serve, io, started);
+  // How the user starts the Host themselves: "Start it with: airlock serve", or with the app.
+  const startIt: StartHint = (verb) => (args.startApp === undefined ? `${verb} with: ${serve}` : `${verb} by opening the Airlock app (${args.startApp})`);
+  const session = await openSession(args, home, startIt, io, started);
   if (typeof session === 'string') return refuse(io, session, EXIT.FAILED);
-  const end = await relaySession(session, io, `the Airlock host stopped; your call was not completed. Restart the client or run: ${serve}`);
+  const restart = args.startApp === undefined ? `run: ${serve}` : `open the Airlock app (${args.startApp})`;
+  const end = await relaySession(session, io, `the Airlock host stopped; your call was not completed. Restart the client or ${restart}`);
   if (end.message) io.stderr.write(`airlock connect: ${end.message}\n`);
   return end.code;
 }
 
+type StartHint = (verb: string) => string;
+
 /** The Host's socket after a successful hello, or what went wrong and what to do. */
-async function openSession(args: ConnectArgs, home: string, serve: string, io: ConnectIo, started: number): Promise<Socket | string> {
+async function openSession(args: ConnectArgs, home: string, startIt: StartHint, io: ConnectIo, started: number): Promise<Socket | string> {
   let socketPath: string;
   try {
     socketPath = hostSocketPath(home);
@@ -80,20 +89,20 @@ async function openSession(args: ConnectArgs, home: string, serve: string, io: C
   let attempt = await connectOnce(socketPath);
   let host: StartedHost | undefined;
   if ('notListening' in attempt) {
-    if (!args.autostart) return `Airlock is not running for home ${home} and --no-autostart was given. Start it with: ${serve}`;
+    if (!args.autostart) return `Airlock is not running for home ${home} and --no-autostart was given. ${startIt('Start it')}`;
     try {
-      host = startHostInBackground(home, io.env);
+      host = startHostInBackground(home, io.env, args.startApp);
     } catch (error) {
-      return `Airlock is not running for home ${home} and could not be started: ${errorMessage(error)} Start it with: ${serve}`;
+      return `Airlock is not running for home ${home} and could not be started: ${errorMessage(error)} ${startIt('Start it')}`;
     }
     attempt = await connectUntil(socketPath, Date.now() + AUTOSTART_WAIT_MS);
   }
   if ('notListening' in attempt) {
     const exit = host?.exitCode();
     const exited = exit === undefined ? '' : ` (it exited${exit === null ? '' : ` with code ${exit}`})`;
-    return `Airlock is not running for home ${home}: the Host started in the background did not open its socket within ${AUTOSTART_WAIT_MS / 1000} s${exited}. See ${host?.logPath ?? 'its log'}, or start it yourself with: ${serve}`;
+    return `Airlock is not running for home ${home}: the Host started in the background did not open its socket within ${AUTOSTART_WAIT_MS / 1000} s${exited}. See ${host?.logPath ?? 'its log'}, or ${startIt('start it yourself')}`;
   }
-  if ('failed' in attempt) return `cannot reach the Airlock Host for home ${home} at ${socketPath} (${attempt.failed}). Run the client as the user who runs Airlock, or restart it with: ${serve}`;
+  if ('failed' in attempt) return `cannot reach the Airlock Host for home ${home} at ${socketPath} (${attempt.failed}). Run the client as the user who runs Airlock, or ${startIt('restart it')}`;
 
   const socket = attempt.socket;
   socket.on('error', () => {}); // every failure below surfaces as a rejected read or a 'close'
@@ -104,7 +113,7 @@ async function openSession(args: ConnectArgs, home: string, serve: string, io: C
     line = await readFirstLine(socket, { timeoutMs: Math.max(1_000, started + HELLO_DEADLINE_MS - Date.now()) });
   } catch (error) {
     socket.destroy();
-    return `the Airlock Host for home ${home} did not answer the connection for "${args.name}" (${errorMessage(error)}). Restart it with: ${serve}`;
+    return `the Airlock Host for home ${home} did not answer the connection for "${args.name}" (${errorMessage(error)}). ${startIt('Restart it')}`;
   }
   const reply = parseHelloReplyLine(line);
   if (!reply || reply.hello === 'error') {
@@ -129,6 +138,7 @@ function parseConnectArgs(argv: readonly string[]): ConnectArgs | { help: true }
   const names: string[] = [];
   let home: string | undefined;
   let autostart = true;
+  let startApp: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     if (arg === '--') {
@@ -143,14 +153,19 @@ function parseConnectArgs(argv: readonly string[]): ConnectArgs | { help: true }
       home = value;
       i += 1;
     } else if (arg.startsWith('--home=')) home = arg.slice('--home='.length);
+    // One word only, like --home=: the server NAME stays the first word after "connect" that is not an option.
+    else if (arg.startsWith('--start-app=')) startApp = arg.slice('--start-app='.length);
+    else if (arg === '--start-app') return { error: 'option --start-app takes its path in the same word: --start-app=PATH' };
     else if (arg.startsWith('-') && arg !== '-') return { error: `unknown option ${arg}` };
     else names.push(arg);
   }
   if (home === '') return { error: 'option --home needs a folder' };
+  if (startApp === '') return { error: 'option --start-app needs the path of the Airlock app' };
+  if (startApp !== undefined && !path.isAbsolute(startApp)) return { error: `option --start-app needs an absolute path, got ${startApp}` };
   const [name, ...extra] = names;
   if (name === undefined || name === '') return { error: 'missing the server NAME' };
   if (extra.length > 0) return { error: `expected one server NAME, got ${names.length}: ${names.join(' ')}` };
-  return { name, home, autostart };
+  return { name, home, autostart, startApp };
 }
 
 /** A path as the user would type it back: quoted when it holds spaces (macOS's "Application Support"). */

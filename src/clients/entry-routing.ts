@@ -6,8 +6,8 @@ import type { ClientServerEntry } from './client-adapter.js';
  * that does not: its command, arguments and variables, with secrets told apart from the rest.
  */
 
-/** `airlock`, `airlock.cmd`, `airlock.exe`, or the package's `bin/airlock.js`. */
-const AIRLOCK_PROGRAM = /^airlock(\.js|\.mjs|\.cmd|\.exe)?$/i;
+/** `airlock`, `airlock.cmd`, `airlock.exe`, the package's `bin/airlock.js`, or the desktop app's `airlock-connect.mjs`. */
+const AIRLOCK_PROGRAM = /^airlock(\.js|\.mjs|\.cmd|\.exe|-connect\.mjs)?$/i;
 
 /** The Airlock server an entry connects to, when it runs `… airlock … connect NAME`; undefined otherwise. */
 export function routedServer(entry: Pick<ClientServerEntry, 'command' | 'args'>): string | undefined {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ClientAdapter, ClientDirs, ClientId } from '../clients/client-adapter.js';
+import type { ClientAdapter, ClientDirs, ClientId, Launcher } from '../clients/client-adapter.js';
 import { CLIENT_ADAPTERS, adapterFor } from '../clients/adapters/index.js';
 import { scanClients } from '../clients/client-scan.js';
 import { redactedDiff } from '../clients/clients-report.js';
@@ -36,9 +36,22 @@ export interface InstallProposal {
   unreadable: { path: string; error: string }[];
 }
 
-export function proposeInstall(store: Store, home: string, dirs: ClientDirs, only: readonly ClientId[] | undefined, env: NodeJS.ProcessEnv, vault?: SecretVault): InstallProposal {
+/**
+ * `launcher` says what routed entries run (default: this Node and bin/airlock.js; the desktop
+ * app passes appLauncher). It is asked first, so when it refuses (no Node.js) nothing is planned.
+ */
+export function proposeInstall(
+  store: Store,
+  home: string,
+  dirs: ClientDirs,
+  only: readonly ClientId[] | undefined,
+  env: NodeJS.ProcessEnv,
+  vault?: SecretVault,
+  launcher: () => Launcher = () => airlockLauncher(home, env),
+): InstallProposal {
+  const routeWith = launcher();
   const namer = new ServerImportNamer(store, vault ?? SecretStore.open(home));
-  const plan = planInstall(scanClients(dirs, only), airlockLauncher(home, env), namer.name);
+  const plan = planInstall(scanClients(dirs, only), routeWith, namer.name);
   return {
     plan,
     namer,

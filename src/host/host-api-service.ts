@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ClientDirs } from '../clients/client-adapter.js';
+import type { ClientDirs, Launcher } from '../clients/client-adapter.js';
 import { scanClients } from '../clients/client-scan.js';
 import { clientsListJson } from '../clients/clients-report.js';
 import { countAuditEvents, listAuditEvents, verifyAuditChainStep } from '../engine/audit/index.js';
@@ -35,6 +35,8 @@ export interface HostApiServiceOptions {
   env: NodeJS.ProcessEnv;
   /** Where imported servers' secrets go (default: the home's 0600 file). */
   secrets?: SecretVault;
+  /** What routed client entries run (default: this Node and bin/airlock.js). */
+  clientLauncher?: () => Launcher;
 }
 
 /**
@@ -85,7 +87,7 @@ export class HostApiService {
   }
 
   private buildHandlers(): Handlers {
-    const { host, store, home, clientDirs, env, secrets } = this.options;
+    const { host, store, home, clientDirs, env, secrets, clientLauncher } = this.options;
     return {
       status: () => host.status(),
       servers: () => host.servers(),
@@ -117,7 +119,7 @@ export class HostApiService {
       bypassing: () => host.bypassing(),
       clientsList: () => clientsListJson(scanClients(clientDirs), clientDirs),
       clientsInstallPreview: ({ clients }) => {
-        const proposal = proposeInstall(store, home, clientDirs, clients, env, secrets);
+        const proposal = proposeInstall(store, home, clientDirs, clients, env, secrets, clientLauncher);
         const planId = this.remember({ install: proposal });
         return { planId, files: proposal.files, skipped: proposal.skipped, unreadable: proposal.unreadable };
       },

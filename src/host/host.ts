@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import { unlinkSync } from 'node:fs';
 import { BypassWatch, type BypassingServer } from '../clients/bypass-watch.js';
-import type { ClientDirs } from '../clients/client-adapter.js';
+import type { ClientDirs, Launcher } from '../clients/client-adapter.js';
 import { ApprovalRefusedError } from '../engine/controller/server-controller.js';
 import { TrustRegistry } from '../engine/controller/trust-registry.js';
 import type { ServerState } from '../engine/decision.js';
@@ -54,6 +54,8 @@ export interface HostOptions {
   rendererDir?: string;
   /** Where upstream secrets live (default: the home's 0600 secrets file; the desktop app passes the keychain). */
   secrets?: SecretVault;
+  /** What client entries routed through Airlock run (default: this Node and bin/airlock.js; the desktop app passes appLauncher). */
+  clientLauncher?: () => Launcher;
 }
 
 const DRAIN_MS = 10_000;
@@ -89,7 +91,15 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   ) {
     super();
     this.registry = new TrustRegistry(store);
-    this.api = new HostApiService({ host: this, store, home, clientDirs: options.clients ?? clientDirs(), env: options.env ?? process.env, ...(options.secrets ? { secrets: options.secrets } : {}) });
+    this.api = new HostApiService({
+      host: this,
+      store,
+      home,
+      clientDirs: options.clients ?? clientDirs(),
+      env: options.env ?? process.env,
+      ...(options.secrets ? { secrets: options.secrets } : {}),
+      ...(options.clientLauncher ? { clientLauncher: options.clientLauncher } : {}),
+    });
     this.audit = new AuditBatcher(home, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
     this.holds = new HoldBook(options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, (view, final) => this.holdResolved(view, final));
     // Sign a checkpoint every 256 events or 60 s (checked every few seconds), and at shutdown.

@@ -129,6 +129,27 @@ describe('airlock connect', () => {
     expect(host.hellos).toHaveLength(1);
   });
 
+  it.each([
+    [['--start-app', '/Applications/Airlock.app/Contents/MacOS/Airlock'], 'option --start-app takes its path in the same word: --start-app=PATH'],
+    [['--start-app=Airlock.app/Contents/MacOS/Airlock'], 'option --start-app needs an absolute path, got Airlock.app/Contents/MacOS/Airlock'],
+    [['--start-app='], 'option --start-app needs the path of the Airlock app'],
+  ])('refuses %j with usage and exit 2, starting nothing', async (words, message) => {
+    const cli = spawnCli(['connect', 'fs', '--home', home, ...words]);
+    cli.child.stdin!.end(request(1, 'initialize'));
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toContain(`airlock connect: ${message} (run "airlock connect --help")`);
+    expect(fs.readdirSync(home)).toEqual([]);
+  });
+
+  it('with --start-app and --no-autostart, says to open the app rather than run airlock serve', async () => {
+    const app = path.join(tmp.dir, 'Airlock');
+    const cli = spawnCli(['connect', 'fs', '--home', home, '--no-autostart', `--start-app=${app}`]);
+    cli.child.stdin!.end(request(1, 'initialize'));
+    expect(await cli.exited).toBe(1);
+    const [line] = await cli.linesOut(1);
+    expect(JSON.parse(line!).error.message).toBe(`Airlock is not running for home ${home} and --no-autostart was given. Start it by opening the Airlock app (${app})`);
+  });
+
   it('exits 2 with usage on bad arguments', async () => {
     const cli = spawnCli(['connect', '--home', home]);
     cli.child.stdin!.end(request(1, 'initialize'));

@@ -10,12 +10,15 @@ describe('routedServer', () => {
     [['/usr/bin/node', '/opt/airlock/bin/airlock.js', 'connect', '--home=/h', 'db'], 'db'],
     [['C:\\Program Files\\nodejs\\node.exe', 'C:\\Users\\me\\airlock\\bin\\airlock.js', 'connect', 'fs'], 'fs'],
     [['airlock.cmd', 'connect', '--no-autostart', 'memory'], 'memory'],
+    // The desktop app's form: the user's Node, the app's bundled connect script, the app to start.
+    [['/opt/homebrew/bin/node', '/Applications/Airlock.app/Contents/Resources/airlock-connect.mjs', 'connect', '--start-app=/Applications/Airlock.app/Contents/MacOS/Airlock', 'github'], 'github'],
+    [['C:\\Program Files\\nodejs\\node.exe', 'C:\\Users\\me\\AppData\\Local\\Programs\\Airlock\\resources\\airlock-connect.mjs', 'connect', '--start-app=C:\\Users\\me\\AppData\\Local\\Programs\\Airlock\\Airlock.exe', '--home=D:\\airlock', 'fs'], 'fs'],
   ])('reads %j as routed to %s', (words, server) => {
     const [command = '', ...args] = words;
     expect(routedServer(stdio(command, args))).toBe(server);
   });
 
-  it.each([[['npx', '-y', 'server-github']], [['node', 'my-connect.js', 'connect', 'x']], [['airlock', 'serve']]])('reads %j as not routed', (words) => {
+  it.each([[['npx', '-y', 'server-github']], [['node', 'my-connect.js', 'connect', 'x']], [['node', 'other-connect.mjs', 'connect', 'x']], [['airlock', 'serve']]])('reads %j as not routed', (words) => {
     const [command = '', ...args] = words;
     expect(routedServer(stdio(command, args))).toBeUndefined();
   });
