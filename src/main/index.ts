@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, safeStorage, session, shell, Tray } from 'electron';
 import { clientDirs } from '../clients/client-dirs.js';
 import { xdgConfigHome } from '../clients/platform-dirs.js';
 import { defaultHome } from '../engine/store/home-dir.js';
+import { appLauncher } from '../host/airlock-launcher.js';
 import { Host } from '../host/host.js';
 import type { ReviewItem } from '../shared/host-api/index.js';
 import { createActionRunner } from './action-runner.js';
@@ -56,6 +58,19 @@ function showWindow(hash = '#/live'): void {
   window.focus();
 }
 
+/**
+ * The shipped connect script. An AppImage's files live in a mount that is gone when the app
+ * quits, so there it is copied into the Airlock home, where client configs can keep pointing.
+ */
+function connectScript(home: string): string {
+  const shipped = path.join(process.resourcesPath, 'airlock-connect.mjs');
+  if (process.env.APPIMAGE === undefined) return shipped;
+  const copy = path.join(home, 'bin', 'airlock-connect.mjs');
+  fs.mkdirSync(path.dirname(copy), { recursive: true, mode: 0o700 });
+  fs.copyFileSync(shipped, copy);
+  return copy;
+}
+
 async function start(): Promise<void> {
   const home = defaultHome(process.env);
   const secrets = await secretVaultForApp({
@@ -78,7 +93,14 @@ async function start(): Promise<void> {
   });
   const started = await startHostForApp({
     home,
-    startHost: (options) => Host.start({ ...options, secrets: secrets.vault, clients: clientDirs() }),
+    startHost: (options) =>
+      Host.start({
+        ...options,
+        secrets: secrets.vault,
+        clients: clientDirs(),
+        // Packaged, RunAsNode is off: client entries run the shipped connect script with the user's Node.
+        ...(app.isPackaged ? { clientLauncher: () => appLauncher({ connectScript: connectScript(home), appExecutable: process.env.APPIMAGE ?? process.execPath, home, env: process.env }) } : {}),
+      }),
     dialog: { showMessageBox: (options) => dialog.showMessageBox(options) },
     kill: (pid, signal) => process.kill(pid, signal),
   });
