@@ -7,6 +7,8 @@ export interface ActionTargets {
   /** Shows the window at a location hash. */
   openWindow(hash: string): void;
   quit(): void;
+  /** Turns start at login on or off (absent where the platform has no login items). */
+  toggleStartAtLogin?(): void;
   /** Tells the user something failed (a dialog or a notification). */
   report(message: string): void;
 }
@@ -20,6 +22,8 @@ export function createActionRunner(targets: ActionTargets): ActionRunner {
           return targets.openWindow(viewHash(action));
         case 'quit':
           return targets.quit();
+        case 'toggle-start-at-login':
+          return targets.toggleStartAtLogin?.();
         case 'approve':
           await targets.invoke('approve', { server: action.server, ...itemOf(action), hash: action.hash });
           return;
@@ -28,7 +32,7 @@ export function createActionRunner(targets: ActionTargets): ActionRunner {
           return;
       }
     } catch (error) {
-      const verb = action.kind === 'approve' ? 'approve' : action.kind === 'quarantine' ? 'quarantine' : action.kind;
+      const verb = action.kind === 'toggle-start-at-login' ? 'change whether it starts at login for' : action.kind;
       targets.report(`Airlock could not ${verb} ${targetText(action)}: ${(error as Error).message}`);
     }
   };

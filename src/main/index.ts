@@ -17,7 +17,7 @@ import { DESKTOP_SETTINGS_FILE, STARTED_AT_LOGIN_ARG, StartAtLogin, xdgAutostart
 import { HoldNotifier } from './notifications.js';
 import { secretVaultForApp } from './secret-backend.js';
 import { ensureSingleInstance } from './single-instance.js';
-import { TrayController } from './tray-controller.js';
+import { TrayController, type TraySnapshot } from './tray-controller.js';
 import { followTraySnapshot } from './tray-feed.js';
 import { trayIconFile } from './tray-state.js';
 import { trustedSender } from './trusted-sender.js';
@@ -114,15 +114,33 @@ async function start(): Promise<void> {
   registerAppProtocol(protocol, rendererDir);
   registerHostApiIpc(ipcMain, host.api, trustedSender(() => window?.webContents.id));
 
+  // Electron's login items do nothing on Linux; the XDG autostart folder does (the AppImage itself when run from one).
+  const loginItems = process.platform === 'linux' ? xdgAutostart(xdgConfigHome(clientDirs()), process.env.APPIMAGE ?? process.execPath) : app;
+  const startAtLogin = new StartAtLogin(loginItems, path.join(home, DESKTOP_SETTINGS_FILE));
+  startAtLogin.applySaved();
+  let lastSnapshot: TraySnapshot | null = null;
+
   const run = createActionRunner({
     invoke: (method, params) => host.api.invoke(method, params),
     openWindow: (hash) => showWindow(hash),
     quit: () => app.quit(),
     report: (message) => void dialog.showMessageBox({ type: 'error', title: 'Airlock', message }),
+    toggleStartAtLogin: () => {
+      startAtLogin.set(!startAtLogin.enabled);
+      if (lastSnapshot !== null) controller.refresh(lastSnapshot);
+    },
   });
   tray = new Tray(path.join(iconDir, trayIconFile('IDLE', process.platform)));
-  const controller = new TrayController({ tray, buildMenu: (items, onAction) => Menu.buildFromTemplate(clickableTemplate(items, onAction)), run, iconDir, platform: process.platform });
+  const controller = new TrayController({
+    tray,
+    buildMenu: (items, onAction) => Menu.buildFromTemplate(clickableTemplate(items, onAction)),
+    run,
+    iconDir,
+    platform: process.platform,
+    startAtLogin: () => startAtLogin.enabled,
+  });
   followTraySnapshot(host.api, (snapshot) => {
+    lastSnapshot = snapshot;
     // Read by the Electron smoke test (test/main/electron-smoke.test.ts); harmless otherwise.
     (globalThis as { airlockTrayState?: string }).airlockTrayState = controller.refresh(snapshot).state;
   });
@@ -135,9 +153,6 @@ async function start(): Promise<void> {
   });
   host.api.subscribe((event) => notifier.onEvent(event));
 
-  // Electron's login items do nothing on Linux; the XDG autostart folder does (the AppImage itself when run from one).
-  const loginItems = process.platform === 'linux' ? xdgAutostart(xdgConfigHome(clientDirs()), process.env.APPIMAGE ?? process.execPath) : app;
-  new StartAtLogin(loginItems, path.join(home, DESKTOP_SETTINGS_FILE)).applySaved();
   if (!background) showWindow();
 }
 

@@ -19,6 +19,7 @@ export type TrayAction =
   /** Without itemKind and key: the whole server's live surface, by its surface hash. */
   | { kind: 'approve'; server: string; itemKind?: ItemKind; key?: string; hash: string }
   | { kind: 'quarantine'; server: string; itemKind?: ItemKind; key?: string }
+  | { kind: 'toggle-start-at-login' }
   | { kind: 'quit' };
 
 export type OpenAction = Extract<TrayAction, { kind: 'open' }>;

@@ -27,6 +27,8 @@ export interface TrayControllerOptions<M> {
   /** resources/tray in the packaged app. */
   iconDir: string;
   platform: NodeJS.Platform;
+  /** Whether the app starts at login, for the menu's checkbox (no checkbox when absent). */
+  startAtLogin?: () => boolean;
 }
 
 export class TrayController<M> {
@@ -37,11 +39,11 @@ export class TrayController<M> {
    * changed menu when it is set again, and a fresh menu carries the approval hashes of now.
    */
   refresh(snapshot: TraySnapshot): TrayState {
-    const { tray, buildMenu, run, iconDir, platform } = this.options;
+    const { tray, buildMenu, run, iconDir, platform, startAtLogin } = this.options;
     const state = trayState(snapshot.servers, platform);
     tray.setImage(path.join(iconDir, state.icon));
     tray.setToolTip(state.tooltip);
-    tray.setContextMenu(buildMenu(trayMenu(snapshot.review), (action) => void run(action)));
+    tray.setContextMenu(buildMenu(trayMenu(snapshot.review, startAtLogin ? { startAtLogin: startAtLogin() } : {}), (action) => void run(action)));
     return state;
   }
 }

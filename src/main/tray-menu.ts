@@ -7,6 +7,7 @@ import { worstFinding } from './worst-finding.js';
 export type TrayMenuItem =
   | { type: 'normal'; label: string; enabled: boolean; action?: TrayAction }
   | { type: 'submenu'; label: string; enabled: boolean; submenu: TrayMenuItem[] }
+  | { type: 'checkbox'; label: string; checked: boolean; action: TrayAction }
   | { type: 'separator' };
 
 /** More than this many pending items would make the menu taller than a screen; the rest are a click away. */
@@ -15,13 +16,17 @@ export const MAX_MENU_ITEMS = 10;
 const SEPARATOR: TrayMenuItem = { type: 'separator' };
 const entry = (label: string, action?: TrayAction): TrayMenuItem => ({ type: 'normal', label, enabled: action !== undefined, ...(action ? { action } : {}) });
 
-/** Open Airlock, Pending reviews (N) with Approve / Quarantine per item, Clients, Quit. */
-export function trayMenu(review: readonly ReviewItem[]): TrayMenuItem[] {
+/**
+ * Open Airlock, Pending reviews (N) with Approve / Quarantine per item, Clients, the start at
+ * login choice (when the platform has one), Quit.
+ */
+export function trayMenu(review: readonly ReviewItem[], options: { startAtLogin?: boolean } = {}): TrayMenuItem[] {
   return [
     entry('Open Airlock', { kind: 'open', view: 'live' }),
     pendingReviews(review),
     entry('Clients', { kind: 'open', view: 'clients' }),
     SEPARATOR,
+    ...(options.startAtLogin === undefined ? [] : [{ type: 'checkbox' as const, label: 'Start Airlock at login', checked: options.startAtLogin, action: { kind: 'toggle-start-at-login' as const } }, SEPARATOR]),
     entry('Quit Airlock', { kind: 'quit' }),
   ];
 }

@@ -14,6 +14,7 @@ function setup(fail?: string) {
     openWindow: (hash) => void log.push({ open: hash }),
     quit: () => void log.push('quit'),
     report: (message) => void log.push({ report: message }),
+    toggleStartAtLogin: () => void log.push('toggle start at login'),
   });
   return { run, log };
 }
@@ -35,6 +36,12 @@ describe('createActionRunner', () => {
     const t = setup();
     await t.run({ kind: 'quarantine', server: 'fs', itemKind: 'tool', key: 'read_file' });
     expect(t.log).toEqual([{ invoke: 'quarantine', params: { server: 'fs', kind: 'tool', key: 'read_file', reason: 'quarantined from the Airlock tray' } }]);
+  });
+
+  it('turns start at login on or off', async () => {
+    const t = setup();
+    await t.run({ kind: 'toggle-start-at-login' });
+    expect(t.log).toEqual(['toggle start at login']);
   });
 
   it('opens the window at the view, or at one Review item', async () => {

@@ -88,3 +88,14 @@ describe('clickableTemplate', () => {
     expect(clickableTemplate(trayMenu([]), () => undefined)[1]?.submenu?.[0]).toEqual({ type: 'normal', label: 'Nothing waits for review', enabled: false });
   });
 });
+
+describe('the start at login choice', () => {
+  it('is a checkbox showing the saved choice, before Quit, when the platform has login items', () => {
+    const on = trayMenu([], { startAtLogin: true });
+    const box = on.find((i) => i.type === 'checkbox');
+    expect(box).toEqual({ type: 'checkbox', label: 'Start Airlock at login', checked: true, action: { kind: 'toggle-start-at-login' } });
+    expect(on.indexOf(box!)).toBe(on.length - 3);
+    expect(trayMenu([], { startAtLogin: false }).find((i) => i.type === 'checkbox')).toMatchObject({ checked: false });
+    expect(trayMenu([]).some((i) => i.type === 'checkbox')).toBe(false);
+  });
+});
