@@ -15,7 +15,7 @@ import {
 } from '../shared/host-api/index.js';
 import { carryOutInstall, carryOutRestore, proposeInstall, proposeRestore, withClientsLock, type InstallProposal, type RestoreProposal } from './client-changes.js';
 import type { Host } from './host.js';
-import type { SecretVault } from './secret-vault.js';
+import type { SecretCipher, SecretVault } from './secret-vault.js';
 import { exportReceipts } from './receipts-export.js';
 import { SigningKey } from './signing-key.js';
 
@@ -35,6 +35,8 @@ export interface HostApiServiceOptions {
   env: NodeJS.ProcessEnv;
   /** Where imported servers' secrets go (default: the home's 0600 file). */
   secrets?: SecretVault;
+  /** Opens the keychain-sealed signing key (the desktop app). */
+  keyCipher?: SecretCipher;
   /** What routed client entries run (default: this Node and bin/airlock.js). */
   clientLauncher?: () => Launcher;
 }
@@ -159,7 +161,7 @@ export class HostApiService {
       receiptsExport: ({ server, decision, limit }) => {
         const seqs = listAuditEvents(store, { newestFirst: true, limit: limit ?? 100, ...(server === undefined ? {} : { server }), ...(decision === undefined ? {} : { decision }) }).map((e) => e.seq);
         if (seqs.length === 0) throw new HostApiError('no event matches: nothing to export');
-        const key = SigningKey.loadOrCreate(home);
+        const key = SigningKey.loadOrCreate(home, this.options.keyCipher);
         return exportReceipts(store, key, key.rotations, { seqs: seqs.sort((a, b) => a - b) });
       },
     };

@@ -29,7 +29,7 @@ import type { HostEvents, HoldView } from './host-events.js';
 import { reviewItems, type ReviewItem } from './review-items.js';
 import { redactSecrets } from './secret.js';
 import { SecretStore } from './secret-store.js';
-import type { SecretVault } from './secret-vault.js';
+import type { SecretCipher, SecretVault } from './secret-vault.js';
 import { SigningKey } from './signing-key.js';
 import { buildServerEnv, describeMissingEnv } from './server-env.js';
 
@@ -54,6 +54,8 @@ export interface HostOptions {
   rendererDir?: string;
   /** Where upstream secrets live (default: the home's 0600 secrets file; the desktop app passes the keychain). */
   secrets?: SecretVault;
+  /** Seals the receipt signing key with the OS keychain (the desktop app); without it the key is a 0600 file. */
+  keyCipher?: SecretCipher;
   /** What client entries routed through Airlock run (default: this Node and bin/airlock.js; the desktop app passes appLauncher). */
   clientLauncher?: () => Launcher;
 }
@@ -99,6 +101,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       env: options.env ?? process.env,
       ...(options.secrets ? { secrets: options.secrets } : {}),
       ...(options.clientLauncher ? { clientLauncher: options.clientLauncher } : {}),
+      ...(options.keyCipher ? { keyCipher: options.keyCipher } : {}),
     });
     this.audit = new AuditBatcher(home, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
     this.holds = new HoldBook(options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, (view, final) => this.holdResolved(view, final));
@@ -426,7 +429,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     try {
       const lag = checkpointLag(this.store);
       if (atShutdown ? lag.eventsSinceLast > 0 : shouldCheckpoint(lag)) {
-        const made = createCheckpoint(this.store, SigningKey.loadOrCreate(this.home));
+        const made = createCheckpoint(this.store, SigningKey.loadOrCreate(this.home, this.options.keyCipher));
         if (made) this.log(`signed checkpoint ${made.tree_size} (root ${made.root_hash})`);
       }
     } catch (error) {

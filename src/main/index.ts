@@ -97,6 +97,8 @@ async function start(): Promise<void> {
       Host.start({
         ...options,
         secrets: secrets.vault,
+        // The receipt signing key is sealed with the keychain too, when there is one.
+        ...(secrets.cipher ? { keyCipher: secrets.cipher } : {}),
         clients: clientDirs(),
         // Packaged, RunAsNode is off: client entries run the shipped connect script with the user's Node.
         ...(app.isPackaged ? { clientLauncher: () => appLauncher({ connectScript: connectScript(home), appExecutable: process.env.APPIMAGE ?? process.execPath, home, env: process.env }) } : {}),

@@ -51,9 +51,9 @@ export interface SecretVaultOptions {
  * file store only if the user accepted it (once, remembered); otherwise a vault that reads
  * what exists but refuses to store, saying why. Never plaintext without the user's yes.
  */
-export async function secretVaultForApp(options: SecretVaultOptions): Promise<{ vault: SecretVault; kind: 'keychain' | 'file' | 'refusing'; reason?: string }> {
+export async function secretVaultForApp(options: SecretVaultOptions): Promise<{ vault: SecretVault; kind: 'keychain' | 'file' | 'refusing'; reason?: string; cipher?: SecretCipher }> {
   const backend = chooseSecretBackend(options.safeStorage, options.platform);
-  if (backend.kind === 'keychain') return { vault: new EncryptedSecretStore(options.home, backend.cipher), kind: 'keychain' };
+  if (backend.kind === 'keychain') return { vault: new EncryptedSecretStore(options.home, backend.cipher), kind: 'keychain', cipher: backend.cipher };
   const choiceFile = path.join(options.home, FILE_STORE_CHOICE);
   const secretsFile = path.join(options.home, 'secrets.json');
   const accepted = readChoice(choiceFile) === 'file' || (await options.askFileStore(backend.reason, secretsFile));

@@ -5,9 +5,9 @@ import { appendAuditEvent } from '../../engine/audit/index.js';
 import { createCheckpoint, getLogId, type Checkpoint } from '../../engine/checkpoints/index.js';
 import { openStore, type Store } from '../../engine/store/index.js';
 import { exportReceipts } from '../../host/receipts-export.js';
-import { SigningKey } from '../../host/signing-key.js';
+import { SigningKey, SigningKeySealedError } from '../../host/signing-key.js';
 import { ReceiptBundleSchema } from '../../shared/receipt/receipt-format.js';
-import { UsageError } from '../exit-codes.js';
+import { EXIT, UsageError } from '../exit-codes.js';
 import { readJsonFile } from '../json-file.js';
 import { homeFrom } from '../home-option.js';
 import type { CliIo } from '../io.js';
@@ -66,7 +66,8 @@ export function registerReceipts(program: Command, io: CliIo): void {
     .action((options: { json?: boolean }, command: Command) => {
       const home = homeFrom(command, io);
       withStore(home, (store) => {
-        const key = SigningKey.loadOrCreate(home);
+        // The public half only: it is readable even when the desktop app keeps the private key sealed.
+        const key = SigningKey.publicInfo(home) ?? SigningKey.loadOrCreate(home);
         const info = { log_id: getLogId(store), fingerprint: key.fingerprint, public_key: key.publicKey, algorithm: 'Ed25519', rotations: key.rotations.length };
         io.out(options.json ? `${JSON.stringify(info, null, 2)}\n` : `fingerprint  ${info.fingerprint}\npublic key   ${info.public_key} (Ed25519, raw, base64)\nlog id       ${info.log_id}\nrotations    ${info.rotations}\n`);
       });
@@ -98,6 +99,10 @@ function withStore<T>(home: string, fn: (store: Store) => T): T {
   const store = openStore(home);
   try {
     return fn(store);
+  } catch (error) {
+    // The desktop app keeps the key in its keychain: say where to sign instead of crashing.
+    if (error instanceof SigningKeySealedError) throw new UsageError(error.message, EXIT.FAILED);
+    throw error;
   } finally {
     store.close();
   }
