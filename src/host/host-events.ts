@@ -23,6 +23,8 @@ export interface HoldView {
   kind: 'tool' | 'prompt' | 'resource';
   key: string;
   sessionId: string;
+  /** The held call's row in the Live view (its arguments, redacted, via callDetail). */
+  callId: string | null;
   openedAt: string;
   expiresAt: string;
 }

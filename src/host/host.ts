@@ -360,8 +360,8 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private hold(server: string, sessionId: string, judgement: RequestJudgement): Promise<Verdict> {
     const call = judgement.call;
     if (!call) return Promise.resolve(verdict('DENY', 'R3', 'hold.without-call', 'only calls can be held'));
-    const { view, final } = this.holds.open({ server, kind: call.kind, key: call.key, sessionId }, () => this.timeoutReason(server, call.kind, call.key));
     const callId = this.callIds.get(call);
+    const { view, final } = this.holds.open({ server, kind: call.kind, key: call.key, sessionId, callId: callId ?? null }, () => this.timeoutReason(server, call.kind, call.key));
     if (callId !== undefined) this.holdCalls.set(view.id, callId);
     this.emit('hold.opened', view);
     this.log(`HOLD ${call.kind} "${call.key}" on "${server}": waiting for your answer. Review it with: airlock review ${server}`);

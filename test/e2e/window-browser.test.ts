@@ -151,6 +151,8 @@ describe('the window in Chromium against airlock serve', () => {
     await expect.poll(async () => (await detail.locator('.diff-add').allTextContents()).join(' ')).toContain('capital');
     expect(await detail.getByRole('list', { name: 'Findings' }).textContent()).toMatch(/description/i);
     await detail.getByText(/denied in \d+:\d\d/).first().waitFor();
+    // What the held call wants to do is on screen too.
+    await detail.getByText(/held then allowed/).waitFor();
     await screenshot('review');
     await page.locator('body').press('y');
     const result = await call;

@@ -122,6 +122,16 @@ describe('the Review view', () => {
     expect(screen.getByText('denied in 1:41')).toBeTruthy();
   });
 
+  it('shows what a held call wants to do: its arguments, with invisible characters marked', async () => {
+    const host = renderReview({
+      review: () => [reviewItem({ pendingCalls: [hold({ callId: 'call-7' })] })],
+      callDetail: ({ id }) => ({ id, available: true, arguments: { path: '/home/me/.ssh/id_rsa\u200b' }, result: null }),
+    });
+    const args = await screen.findByText(/id_rsa/);
+    expect(args.closest('pre')?.textContent).toContain('"path": "/home/me/.ssh/id_rsa⟨U+200B⟩"');
+    expect(host.calls).toContainEqual({ method: 'callDetail', params: { id: 'call-7' } });
+  });
+
   it('approves the focused item with y, sending the hash of the item as shown without fetching again', async () => {
     const host = renderReview({ review: twoItems, approve: () => approved });
     await screen.findAllByRole('option');

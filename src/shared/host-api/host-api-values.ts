@@ -40,6 +40,8 @@ export const HoldSchema = z.object({
   kind: z.enum(['tool', 'prompt', 'resource']),
   key: z.string(),
   sessionId: z.string(),
+  /** The held call, for its arguments (callDetail); null when the Host has no record of it. */
+  callId: z.string().nullable().default(null),
   openedAt: Iso,
   expiresAt: Iso,
 });
