@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ClientAdapter, ClientServerEntry, DocPath, Launcher } from './client-adapter.js';
+import type { ClientAdapter, ClientServerEntry, Launcher } from './client-adapter.js';
 import type { ScannedClient, ScannedFile, UnreadableFile } from './client-scan.js';
 import { editConfigText, type DocEdit } from './config-syntax.js';
 import { writeConfigFile } from './config-writer.js';
@@ -104,11 +104,6 @@ export function applyInstall(plan: InstallPlan, recordDir: string): InstalledFil
     written.push({ path: ref.path, backup });
   }
   return written;
-}
-
-/** Entry paths as text, for messages. */
-export function pathText(docPath: DocPath): string {
-  return docPath.map(String).join('.');
 }
 
 /** Whether a file still has the exact bytes planned against (used to refuse stale plans early). */

@@ -79,7 +79,3 @@ export function readInstallRecord(recordDir: string): InstallRecord {
 export function writeInstallRecord(recordDir: string, record: InstallRecord): void {
   writePrivateFile(path.join(recordDir, RECORD_FILE_NAME), `${JSON.stringify(InstallRecordSchema.parse(record), null, 2)}\n`);
 }
-
-export function fileRecord(record: InstallRecord, filePath: string): FileRecord | undefined {
-  return record.files.find((f) => f.path === filePath);
-}
