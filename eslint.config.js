@@ -5,19 +5,22 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The rooms of DESIGN.md §1 and what each may import. Arrows point one way: the engine
- * imports nothing of ours, and only src/main and src/preload may touch Electron.
+ * imports nothing of ours but src/input (the bounded JSON reader every edge shares), and
+ * only src/main and src/preload may touch Electron.
  */
-const ROOMS = ['engine', 'proxy', 'clients', 'host', 'cli', 'main', 'preload', 'renderer', 'shared'];
+const ROOMS = ['input', 'engine', 'proxy', 'clients', 'host', 'cli', 'main', 'preload', 'renderer', 'shared'];
 const MAY_IMPORT = {
-  engine: [],
-  proxy: ['engine'],
-  clients: [],
-  host: ['engine', 'proxy', 'clients', 'shared'],
-  cli: ['engine', 'proxy', 'clients', 'host', 'shared'],
-  main: ['engine', 'proxy', 'clients', 'host', 'shared'],
-  preload: ['shared'],
-  renderer: ['shared'],
-  shared: [],
+  // The strict, bounded reading of input every edge shares; a leaf, so every room may use it.
+  input: [],
+  engine: ['input'],
+  proxy: ['input', 'engine'],
+  clients: ['input'],
+  host: ['input', 'engine', 'proxy', 'clients', 'shared'],
+  cli: ['input', 'engine', 'proxy', 'clients', 'host', 'shared'],
+  main: ['input', 'engine', 'proxy', 'clients', 'host', 'shared'],
+  preload: ['input', 'shared'],
+  renderer: ['input', 'shared'],
+  shared: ['input'],
 };
 
 const electronOnlyInMain = {

@@ -25,9 +25,18 @@ describe('lint keeps the rooms of DESIGN.md §1 apart', () => {
 
   it('rejects an engine import of any other room, at any depth', async () => {
     expect(await importErrors('src/engine/probe.ts', "import { x } from '../host/host.js';\nexport const probe = x;\n")).toEqual([
-      expect.stringContaining('src/engine may import only nothing of ours'),
+      expect.stringContaining('src/engine may import only src/input'),
     ]);
     expect(await importErrors('src/engine/gate/probe.ts', "import { x } from '../../proxy/relay.js';\nexport const probe = x;\n")).toHaveLength(1);
+  });
+
+  it('lets every room import src/input, and src/input import nothing of ours', async () => {
+    for (const room of ['engine', 'proxy', 'clients', 'host', 'cli', 'main', 'preload', 'renderer', 'shared']) {
+      expect(await importErrors(`src/${room}/probe.ts`, "import { parseStrictJson } from '../input/strict-json.js';\nexport const probe = parseStrictJson;\n"), room).toEqual([]);
+    }
+    expect(await importErrors('src/input/probe.ts', "import { x } from '../engine/gate/gate.js';\nexport const probe = x;\n")).toEqual([
+      expect.stringContaining('src/input may import only nothing of ours'),
+    ]);
   });
 
   it('lets the host import the engine, and forbids the engine from importing back', async () => {
