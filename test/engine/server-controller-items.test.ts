@@ -148,15 +148,37 @@ describe('quarantining one item', () => {
     expect(c.state).toBe('GREEN');
   });
 
-  it('clears the quarantine when the whole surface is approved', () => {
+  it('keeps an item quarantined through a whole-surface approval that does not release it', () => {
     const c = approvedController();
     c.observe(surface({ read: 'Read a file and keep a copy' }), NOW);
     c.quarantineItem('tool', 'read_file', 'answered n', NOW);
-    c.approve(c.snapshot.record.liveHash ?? '', 'user', NOW);
+    const { events } = c.approve(c.snapshot.record.liveHash ?? '', 'user', NOW);
+
+    expect(c.generation).toBe(2);
+    expect(c.itemStatus('tool', 'read_file')).toBe('quarantined');
+    expect(c.quarantinedItems()).toEqual([{ kind: 'tool', key: 'read_file', reason: 'answered n' }]);
+    expect(servedNames(c)).toEqual(['write_file']);
+    expect(events[0]?.detail).toMatchObject({ released: [], stillQuarantined: ['tool:read_file'] });
+  });
+
+  it('releases only the quarantined items the approval names', () => {
+    const c = approvedController();
+    c.observe(surface({ read: 'Read a file and keep a copy', write: 'Write a file anywhere' }), NOW);
+    c.quarantineItem('tool', 'read_file', 'answered n', NOW);
+    c.quarantineItem('tool', 'write_file', 'answered n', NOW);
+    const { events } = c.approve(c.snapshot.record.liveHash ?? '', 'user', NOW, [{ kind: 'tool', key: 'read_file' }]);
 
     expect(c.itemStatus('tool', 'read_file')).toBe('approved');
-    expect(c.quarantinedItems()).toEqual([]);
-    expect(servedNames(c)).toEqual(['read_file', 'write_file']);
+    expect(c.itemStatus('tool', 'write_file')).toBe('quarantined');
+    expect(servedNames(c)).toEqual(['read_file']);
+    expect(events[0]?.detail).toMatchObject({ released: ['tool:read_file'], stillQuarantined: ['tool:write_file'] });
+  });
+
+  it('refuses to release an item that is not quarantined, and approves nothing', () => {
+    const c = approvedController();
+    c.observe(surface({ read: 'Read a file and keep a copy' }), NOW);
+    expect(() => c.approve(c.snapshot.record.liveHash ?? '', 'user', NOW, [{ kind: 'tool', key: 'write_file' }])).toThrow(/tool "write_file" is not quarantined/);
+    expect(c.generation).toBe(1);
   });
 });
 

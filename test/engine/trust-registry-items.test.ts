@@ -96,3 +96,40 @@ describe('item approvals and quarantines over a real SQLite store', () => {
     expect(reopen().controller('fs').generation).toBe(1);
   });
 });
+
+describe('a whole-server approval over a real SQLite store', () => {
+  let home: string;
+  let store: Store;
+
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'airlock-registry-release-'));
+    store = openStore(home);
+  });
+  afterEach(() => {
+    store.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  function quarantinedBoth(): TrustRegistry {
+    const registry = new TrustRegistry(store);
+    registry.observe('fs', v1);
+    registry.approve('fs', surfaceHash(v1), 'user');
+    registry.observe('fs', v2);
+    registry.quarantineItem('fs', 'tool', 'read_file', 'answered n');
+    registry.quarantineItem('fs', 'tool', 'write_file', 'answered n');
+    return registry;
+  }
+
+  it('keeps the quarantined items it was not told to release, across a reopen', () => {
+    quarantinedBoth().approve('fs', surfaceHash(v2), 'user', [{ kind: 'tool', key: 'write_file' }]);
+    store.close();
+    store = openStore(home);
+    const c = new TrustRegistry(store).controller('fs');
+    expect(c.generation).toBe(2);
+    expect(c.quarantinedItems()).toEqual([{ kind: 'tool', key: 'read_file', reason: 'answered n' }]);
+    expect(c.servedSurface().tools.map((t) => t.name)).toEqual(['write_file']);
+    const approved = listAuditEvents(store).filter((e) => e.type === 'surface.approved').at(-1);
+    expect(approved?.detail).toMatchObject({ released: ['tool:write_file'], stillQuarantined: ['tool:read_file'] });
+    expect(verifyAuditChain(store)).toMatchObject({ ok: true });
+  });
+});

@@ -20,6 +20,12 @@ export interface ControllerEvent {
   driftRecord?: DriftRecordV1;
 }
 
+/** One item of a surface, by kind and key. */
+export interface ItemRef {
+  kind: ItemKind;
+  key: string;
+}
+
 export class ApprovalRefusedError extends Error {
   override name = 'ApprovalRefusedError';
 }
@@ -124,8 +130,10 @@ export class ServerController {
   /**
    * Approves the live surface the user was shown. The approval names the hash it saw: if the
    * surface changed since, the user approved something else, so the approval is refused.
+   * Items the user quarantined one by one stay quarantined in the new baseline unless named in
+   * `release`: a whole-server approval must never lift a quarantine the user did not look at.
    */
-  approve(shownHash: string, by: ApprovedBy, now: string): { baseline: BaselineRecord; events: ControllerEvent[] } {
+  approve(shownHash: string, by: ApprovedBy, now: string, release: readonly ItemRef[] = []): { baseline: BaselineRecord; events: ControllerEvent[] } {
     const { liveSurface, liveHash } = this.record;
     if (!liveSurface || !liveHash) {
       throw new ApprovalRefusedError(`server "${this.name}" has not listed its tools yet, so there is nothing to approve. Connect it first, then review it.`);
@@ -133,13 +141,28 @@ export class ServerController {
     if (shownHash !== liveHash) {
       throw new ApprovalRefusedError(`approval refused for "${this.name}": its surface changed since you reviewed it (you saw ${shownHash}, it is now ${liveHash}). Review it again with: airlock review ${this.name}`);
     }
+    for (const item of release) {
+      if (!this.quarantined.has(itemId(item.kind, item.key))) {
+        throw new ApprovalRefusedError(`approval refused for "${this.name}": ${item.kind} "${item.key}" is not quarantined, so there is nothing to release. Review it again with: airlock review ${this.name}`);
+      }
+    }
     const fromState = this.record.state;
     const replaced = this.baseline?.surfaceHash ?? null;
     const baseline = this.adopt(liveSurface, liveHash, by, now);
-    this.quarantined.clear();
+    for (const item of release) this.quarantined.delete(itemId(item.kind, item.key));
+    const label = (q: { kind: string; key: string }): string => `${q.kind}:${q.key}`;
     return {
       baseline,
-      events: [{ type: 'surface.approved', decision: 'ALLOW', findings: [], approvedHash: liveHash, liveHash, detail: { approvedBy: by, generation: baseline.generation, fromState, replaced } }],
+      events: [
+        {
+          type: 'surface.approved',
+          decision: 'ALLOW',
+          findings: [],
+          approvedHash: liveHash,
+          liveHash,
+          detail: { approvedBy: by, generation: baseline.generation, fromState, replaced, released: release.map(label), stillQuarantined: this.quarantinedItems().map(label) },
+        },
+      ],
     };
   }
 

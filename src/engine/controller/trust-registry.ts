@@ -6,7 +6,7 @@ import { putDriftRecord } from '../drift-records.js';
 import { deleteQuarantinedItems, listQuarantinedItems, putQuarantinedItem } from '../store/quarantined-items.js';
 import type { ApprovedBy, BaselineRecord, Store } from '../store/index.js';
 import type { ItemKind } from '../surface.js';
-import { ServerController, type ControllerEvent, type ObserveOutcome } from './server-controller.js';
+import { ServerController, type ControllerEvent, type ItemRef, type ObserveOutcome } from './server-controller.js';
 
 /**
  * The controllers of every server in one Airlock home, kept in step with the store: each
@@ -52,10 +52,11 @@ export class TrustRegistry {
     });
   }
 
-  approve(name: string, shownHash: string, by: ApprovedBy): BaselineRecord {
+  /** Approves the whole live surface; quarantined items stay quarantined unless named in `release`. */
+  approve(name: string, shownHash: string, by: ApprovedBy, release: readonly ItemRef[] = []): BaselineRecord {
     const controller = this.controller(name);
     return this.commit(controller, () => {
-      const { baseline, events } = controller.approve(shownHash, by, this.clock());
+      const { baseline, events } = controller.approve(shownHash, by, this.clock(), release);
       return { result: baseline, events, baseline };
     });
   }
