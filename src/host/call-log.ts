@@ -75,15 +75,5 @@ function trim<K, V>(map: Map<K, V>, max: number): void {
   }
 }
 
-/** Every string in `value` with each secret replaced by ***. */
-export function redactValue(value: unknown, secrets: readonly string[]): unknown {
-  const usable = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-  if (usable.length === 0) return value;
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return usable.reduce((text, secret) => text.split(secret).join('***'), v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, walk(inner)]));
-    return v;
-  };
-  return walk(value);
-}
+// Redaction lives with Secret; re-exported here for the Host, which redacts what the log keeps.
+export { redactValue } from './secret.js';

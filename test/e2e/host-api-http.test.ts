@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHostApi, type HostApiEvent } from '../../src/shared/host-api/index.js';
 import { httpTransport } from '../../src/renderer/http-transport.js';
-import { connectDemo, demoToolsWithEcho, rewriteTools, startAirlockHome, type AirlockHome } from './airlock-harness.js';
+import { connectSdk1, demoServer } from '../support/mcp-clients.js';
+import { connectDemo, DEMO_TOOLS, demoToolsWithEcho, rewriteTools, startAirlockHome, type AirlockHome } from './airlock-harness.js';
 
 /**
  * The window's carrier on the headless Host: the HostApi over POST /v1/rpc and GET /v1/events,
@@ -118,5 +119,23 @@ describe('the HostApi over HTTP', () => {
     const verified = await api.auditVerifyStep({ checked: 0 });
     expect(verified).toMatchObject({ ok: true, done: true });
     expect(verified.checked).toBe(verified.total);
+  });
+
+  it('shows a call\'s arguments with the server\'s secret masked in keys as well as values', async () => {
+    const { airlock, url, token } = await withWindow();
+    const secret = 'tok-9f8e7d6c5b4a3210';
+    const tools = airlock.toolsFile({ tools: DEMO_TOOLS });
+    airlock.addServer('demo', demoServer(tools.file), { approve: true, secrets: { DEMO_TOKEN: secret } });
+    const { command, args } = airlock.connect('demo');
+    const client = await connectSdk1(command, args);
+    cleanups.push(() => client.close());
+    await client.client.listTools();
+    await client.client.callTool({ name: 'echo', arguments: { message: 'hi', [secret]: { [`Bearer ${secret}`]: [secret] } } });
+
+    const api = createHostApi(httpTransport(url, token));
+    const call = (await api.recentCalls({})).find((c) => c.key === 'echo');
+    const detail = await api.callDetail({ id: call?.id ?? '' });
+    expect(detail.arguments).toEqual({ message: 'hi', '***': { 'Bearer ***': ['***'] } });
+    expect(JSON.stringify(detail)).not.toContain(secret);
   });
 });
