@@ -4,6 +4,8 @@ import { scanClients } from '../clients/client-scan.js';
 import { clientsListJson } from '../clients/clients-report.js';
 import { countAuditEvents, listAuditEvents, verifyAuditChainStep } from '../engine/audit/index.js';
 import { getServerConfig, type Store } from '../engine/store/index.js';
+import { listQuarantinedItems } from '../engine/store/quarantined-items.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../input/strict-json.js';
 import {
   HostApiError,
   HostApiEventSchema,
@@ -14,6 +16,7 @@ import {
   type HostApiParams,
 } from '../shared/host-api/index.js';
 import { carryOutInstall, carryOutRestore, proposeInstall, proposeRestore, withClientsLock, type InstallProposal, type RestoreProposal } from './client-changes.js';
+import { REPLY_ENVELOPE_DEPTH, type ApproveTarget, type HostControl } from './control.js';
 import type { Host } from './host.js';
 import type { SecretCipher, SecretVault } from './secret-vault.js';
 import { exportReceipts } from './receipts-export.js';
@@ -58,8 +61,29 @@ export class HostApiService {
     if (!Object.hasOwn(this.handlers, method)) throw new HostApiError(`unknown method ${JSON.stringify(method)}`);
     const name = method as HostApiMethod;
     const params = parseHostApiParams(name, rawParams);
-    const result = await (this.handlers[name] as (p: unknown) => unknown)(params);
-    return parseHostApiResult(name, result);
+    const result = parseHostApiResult(name, await (this.handlers[name] as (p: unknown) => unknown)(params));
+    // Both carriers serialize recursively (JSON.stringify, structured clone): refuse an answer
+    // deeper than the values Airlock accepts at its edges, rather than overflow the stack there.
+    if (jsonDepthExceeds(result, MAX_JSON_DEPTH + REPLY_ENVELOPE_DEPTH)) throw new HostApiError(`the Host's answer to ${name} nests deeper than ${MAX_JSON_DEPTH} levels, so it is not sent`);
+    return result;
+  }
+
+  /**
+   * A whole-server approval releases exactly the quarantined items the user ticked. Checked
+   * again here after the approval, so a Host that failed to release one says so instead of
+   * reporting success while the item is still denied.
+   */
+  private approve(server: string, target: ApproveTarget): ReturnType<HostControl['approve']> {
+    const control: HostControl = this.options.host;
+    const result = control.approve(server, target);
+    const release = target.release ?? [];
+    if (release.length === 0) return result;
+    const still = new Set(listQuarantinedItems(this.options.store, server).map((q) => `${q.kind}\u0000${q.key}`));
+    const kept = release.filter((r) => still.has(`${r.kind}\u0000${r.key}`));
+    if (kept.length > 0) {
+      throw new HostApiError(`"${server}" was approved, but ${kept.map((r) => `${r.kind} "${r.key}"`).join(', ')} is still quarantined: this Host did not release it. Approve that item on its own from the Review view.`);
+    }
+    return result;
   }
 
   /** The Host's events as HostApi events; returns the unsubscribe. */
@@ -67,9 +91,11 @@ export class HostApiService {
     const { host } = this.options;
     // Each Host event becomes the HostApi event of the same name; an event that does not fit the
     // contract is dropped (the window reloads from queries) rather than sent half-right.
+    // The schema keeps only known, flat fields, so an event never carries a deep value to a
+    // carrier's JSON.stringify; the depth check says so at the one place events leave.
     const send = (event: unknown): void => {
       const parsed = HostApiEventSchema.safeParse(event);
-      if (parsed.success) listener(parsed.data);
+      if (parsed.success && !jsonDepthExceeds(parsed.data, MAX_JSON_DEPTH)) listener(parsed.data);
     };
     const handlers = {
       'call.started': (e: { call: unknown }) => send({ type: 'call.started', call: e.call }),
@@ -109,6 +135,7 @@ export class HostApiService {
           envKeys: config ? [...Object.keys(config.env), ...Object.keys(config.envFrom)].sort() : [],
           secretKeys: config ? [...config.secretKeys].sort() : [],
           tools: host.tools(server),
+          quarantinedItems: listQuarantinedItems(store, server).map(({ kind, key, reason }) => ({ kind, key, reason })),
           generations,
         };
       },
@@ -116,7 +143,7 @@ export class HostApiService {
       holds: () => host.holdsList(),
       recentCalls: () => host.calls.recent(),
       callDetail: ({ id }) => host.calls.detail(id),
-      approve: ({ server, ...target }) => host.approve(server, target),
+      approve: ({ server, release, ...target }) => this.approve(server, release === undefined ? target : { ...target, release }),
       quarantine: ({ server, ...target }) => host.quarantine(server, target),
       bypassing: () => host.bypassing(),
       clientsList: () => clientsListJson(scanClients(clientDirs), clientDirs),
@@ -155,7 +182,8 @@ export class HostApiService {
         total: countAuditEvents(store, server),
       }),
       auditVerifyStep: ({ checked, head, limit }) => ({
-        ...verifyAuditChainStep(store, { checked, ...(head === undefined ? {} : { head }) }, limit ?? 2_000),
+        // The last step holds the log to its newest checkpoint, signed by this home's key (or one it rotated from).
+        ...verifyAuditChainStep(store, { checked, ...(head === undefined ? {} : { head }) }, limit ?? 2_000, SigningKey.trustedFingerprints(home)),
         total: countAuditEvents(store),
       }),
       receiptsExport: ({ server, decision, limit }) => {

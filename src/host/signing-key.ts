@@ -2,7 +2,8 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import path from 'node:path';
 import { z } from 'zod';
 import { canonicalJson } from '../engine/canonical-json.js';
-import { ensurePrivateDir } from '../engine/store/index.js';
+import { ensurePrivateDir, StoreError } from '../engine/store/index.js';
+import { parseStrictJson } from '../input/strict-json.js';
 import { readPrivateFile, writeFileAtomically } from './private-file.js';
 import type { SecretCipher } from './secret-vault.js';
 
@@ -94,6 +95,16 @@ export class SigningKey {
     return { publicKey: raw.toString('base64'), fingerprint: fingerprintOf(raw), rotations: parsed.rotations };
   }
 
+  /**
+   * The fingerprints a checkpoint of this home may be signed by: the key in use and every key it
+   * rotated from or to. Null when the home has no key file (nothing to hold checkpoints to).
+   */
+  static trustedFingerprints(home: string): Set<string> | null {
+    const info = SigningKey.publicInfo(home);
+    if (info === undefined) return null;
+    return new Set([info.fingerprint, ...info.rotations.flatMap((r) => [r.old_fingerprint, r.new_fingerprint])]);
+  }
+
   /** The raw 32-byte public key, base64. */
   get publicKey(): string {
     return rawPublicKey(this.privateKey).toString('base64');
@@ -131,7 +142,19 @@ export class SigningKey {
 
 function readKeyFile(file: string): KeyFile | undefined {
   const text = readPrivateFile(file, 'signing key file', 'start again with a new key (airlock keys rotate cannot vouch for it)');
-  return text === undefined ? undefined : KeyFileSchema.parse(JSON.parse(text));
+  if (text === undefined) return undefined;
+  // Strict: a key file edited to hold a duplicate or "__proto__" key is refused, not read one way here and another elsewhere.
+  let parsed: ReturnType<typeof KeyFileSchema.safeParse>;
+  try {
+    parsed = KeyFileSchema.safeParse(parseStrictJson(text));
+  } catch (error) {
+    throw new StoreError(`the Airlock signing key file ${file} is not readable JSON (${(error as Error).message}). Restore it from a backup; receipts already exported stay verifiable.`);
+  }
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StoreError(`the Airlock signing key file ${file} is damaged (${issue ? `${issue.path.join('.') || '/'}: ${issue.message}` : 'unknown problem'}). Restore it from a backup; receipts already exported stay verifiable.`);
+  }
+  return parsed.data;
 }
 
 function save(file: string, key: KeyObject, rotations: readonly KeyRotationStatement[], cipher?: SecretCipher): void {

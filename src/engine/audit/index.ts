@@ -11,3 +11,4 @@ export {
 export { appendAuditEvent, appendAuditEvents } from './append-audit-event.js';
 export { verifyAuditChain, verifyAuditChainStep, type AuditChainStep, type AuditChainVerification } from './verify-audit-chain.js';
 export { countAuditEvents, listAuditEvents, type ListAuditEventsOptions } from './list-audit-events.js';
+export { verifyAuditLog, type AuditLogVerification } from './verify-audit-log.js';

@@ -1,3 +1,4 @@
+import { parseStrictJson } from '../../input/strict-json.js';
 import type { Decision } from '../decision.js';
 import type { Store } from '../store/store.js';
 import { AuditEventSchema, type AuditEvent } from './audit-event.js';
@@ -41,7 +42,7 @@ export function listAuditEvents(store: Store, options: ListAuditEventsOptions = 
   const rows = store.db
     .prepare<[Record<string, string | number>], { body: string; hash: string }>(`SELECT body, hash FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`)
     .all(params);
-  return rows.map((row) => AuditEventSchema.parse({ ...(JSON.parse(row.body) as object), hash: row.hash }));
+  return rows.map((row) => AuditEventSchema.parse({ ...(parseStrictJson(row.body) as object), hash: row.hash }));
 }
 
 /** How many events the log holds (for one server, when given). */

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import { canonicalJson, digestOf, type Digest } from '../canonical-json.js';
+import { parseStrictJson } from '../../input/strict-json.js';
+import { checkLogCheckpoints } from '../checkpoints/check-log-checkpoints.js';
 import type { Store } from '../store/store.js';
 import { AuditEventBodySchema, GENESIS_HASH } from './audit-event.js';
 import { AUDIT_QUERY_COLUMNS, type AuditRow } from './audit-statements.js';
@@ -23,7 +25,7 @@ export type AuditChainVerification =
  *
  * It cannot see a rewrite of the newest events with recomputed hashes; signed checkpoints will.
  */
-export function verifyAuditChain(store: Store): AuditChainVerification {
+export function verifyAuditChain(store: Store, onEvent?: (body: string, hash: string) => void): AuditChainVerification {
   let count = 0;
   let prevHash: string = GENESIS_HASH;
   for (const row of rawRows(store.db).iterate()) {
@@ -37,6 +39,7 @@ export function verifyAuditChain(store: Store): AuditChainVerification {
     }
     count++;
     prevHash = row[HASH];
+    onEvent?.(row[BODY], row[HASH]);
   }
   return { ok: true, count, head: prevHash as Digest };
 }
@@ -56,9 +59,12 @@ export interface AuditChainStep {
 /**
  * One step of verifyAuditChain over at most `limit` events after the first `checked` ones,
  * resuming from `head`, so a caller can show progress and never blocks its thread for long.
- * Run to `done`, the steps reach the same verdict as verifyAuditChain.
+ * Run to `done`, the steps reach the same verdict as verifyAuditChain, and the last one also
+ * holds the log against its newest signed checkpoint (its signature and key, a truncation, the
+ * stored tree's root), as `airlock audit verify` does. Recomputing the root from every event
+ * would need state across steps, so that check is the CLI's alone.
  */
-export function verifyAuditChainStep(store: Store, from: { checked: number; head?: string }, limit: number): AuditChainStep {
+export function verifyAuditChainStep(store: Store, from: { checked: number; head?: string }, limit: number, trustedKeys: ReadonlySet<string> | null = null): AuditChainStep {
   let checked = from.checked;
   let prevHash: string = from.head ?? GENESIS_HASH;
   let seen = 0;
@@ -75,7 +81,12 @@ export function verifyAuditChainStep(store: Store, from: { checked: number; head
     checked++;
     prevHash = row[HASH];
   }
-  return { ok: true, done: seen < limit, checked, head: prevHash, brokenSeq: null, reason: null };
+  const done = seen < limit;
+  if (done) {
+    const problem = checkLogCheckpoints(store, { count: checked, trustedKeys, latestOnly: true });
+    if (problem !== undefined) return { ok: false, done, checked, head: prevHash, brokenSeq: problem.firstMissing, reason: problem.reason };
+  }
+  return { ok: true, done, checked, head: prevHash, brokenSeq: null, reason: null };
 }
 
 const rawAfterStatements = new WeakMap<Database.Database, Database.Statement<[number, number], RawAuditRow>>();
@@ -140,11 +151,12 @@ function rowProblem(row: AuditRow, expectedSeq: number, prevHash: string): strin
   if (row.seq < expectedSeq) return `has an invalid sequence number (expected ${expectedSeq})`;
   let event: Record<string, unknown>;
   try {
-    const parsed: unknown = JSON.parse(row.body);
+    // Strict: a duplicate or "__proto__" key would make the body read differently by other readers.
+    const parsed: unknown = parseStrictJson(row.body);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'its body is not a JSON object';
     event = parsed as Record<string, unknown>;
-  } catch {
-    return 'its body is not valid JSON';
+  } catch (error) {
+    return `its body is not valid JSON (${(error as Error).message})`;
   }
   if (event.seq !== row.seq) return `its body says seq ${JSON.stringify(event.seq)}`;
   // The hash covers the exact stored bytes; requiring them to be canonical also exposes a body

@@ -1,6 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { DIGEST_PATTERN, digestOf, type Digest } from '../canonical-json.js';
-import { syncMerkleTree, treeRoot } from '../merkle/index.js';
+import { LogIntegrityError, syncMerkleTree, treeRoot } from '../merkle/index.js';
 import type { Store } from '../store/store.js';
 import { checkpointSignedBytes, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
 import { checkpointStatements, latestCheckpoint } from './list-checkpoints.js';
@@ -24,10 +24,10 @@ export function createCheckpoint(store: Store, signer: CheckpointSigner, now: Da
     if (latest !== undefined) {
       if (latest.tree_size === size) return null;
       if (latest.tree_size > size) {
-        throw new Error(`refusing to sign a checkpoint: checkpoint ${latest.tree_size} was signed, but the audit log now holds only ${size} events. Events were removed. Run: airlock audit verify`);
+        throw new LogIntegrityError(`refusing to sign a checkpoint: checkpoint ${latest.tree_size} was signed, but the audit log now holds only ${size} events. Events were removed. Run: airlock audit verify`);
       }
       if (treeRoot(store, latest.tree_size) !== latest.root_hash) {
-        throw new Error(`refusing to sign a checkpoint: the first ${latest.tree_size} events no longer give the root signed in checkpoint ${latest.tree_size}. The log or its Merkle tree was changed after it was signed. Run: airlock audit verify`);
+        throw new LogIntegrityError(`refusing to sign a checkpoint: the first ${latest.tree_size} events no longer give the root signed in checkpoint ${latest.tree_size}. The log or its Merkle tree was changed after it was signed. Run: airlock audit verify`);
       }
     }
     const unsigned = {

@@ -11,3 +11,4 @@ export {
 export { createCheckpoint } from './create-checkpoint.js';
 export { checkpointAtOrAfter, latestCheckpoint, listCheckpoints } from './list-checkpoints.js';
 export { getLogId, LOG_ID_META_KEY } from './log-id.js';
+export { checkLogCheckpoints, type LogCheckpointInput, type LogCheckpointProblem, type LogCheckpointProblemKind } from './check-log-checkpoints.js';

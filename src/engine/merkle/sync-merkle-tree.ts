@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import { digestOf } from '../canonical-json.js';
+import { parseStrictJson } from '../../input/strict-json.js';
 import type { Store } from '../store/store.js';
 import { auditLeafHash } from './audit-leaf.js';
+import { LogIntegrityError } from './log-integrity-error.js';
 import { appendLeaf, merkleLeafCount } from './merkle-nodes.js';
 
 const GENESIS_HASH = `sha256:${'0'.repeat(64)}`;
@@ -55,7 +57,7 @@ function backfill(db: Database.Database): number {
   const head = logHead(db);
   let leaves = merkleLeafCount(db);
   if (leaves > head) {
-    throw new Error(`the Merkle tree holds ${leaves} leaves but the audit log only ${head} events: events were removed. Run: airlock audit verify`);
+    throw new LogIntegrityError(`the Merkle tree holds ${leaves} leaves but the audit log only ${head} events: events were removed. Run: airlock audit verify`);
   }
   let prevHash =
     leaves === 0 ? GENESIS_HASH : db.prepare<[number], string>('SELECT hash FROM audit_events WHERE seq = ?').pluck().get(leaves);
@@ -68,7 +70,7 @@ function backfill(db: Database.Database): number {
       const seq = leaves + 1;
       if (row.seq !== seq) throw brokenLog(seq, `is missing (the next stored event is ${row.seq})`);
       if (digestOf(row.body) !== row.hash) throw brokenLog(seq, 'does not match its stored hash');
-      const body = JSON.parse(row.body) as Record<string, unknown>;
+      const body = parseStrictJson(row.body) as Record<string, unknown>;
       if (body.prevHash !== prevHash) throw brokenLog(seq, 'does not commit to the event before it');
       appendLeaf(db, leaves, auditLeafHash({ ...body, hash: row.hash }));
       prevHash = row.hash;
@@ -80,5 +82,5 @@ function backfill(db: Database.Database): number {
 }
 
 function brokenLog(seq: number, problem: string): Error {
-  return new Error(`cannot build the Merkle tree over the audit log: event ${seq} ${problem}. Run: airlock audit verify`);
+  return new LogIntegrityError(`cannot build the Merkle tree over the audit log: event ${seq} ${problem}. Run: airlock audit verify`);
 }
