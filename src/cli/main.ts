@@ -1,4 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { ApprovalRefusedError } from '../engine/controller/server-controller.js';
+import { LogIntegrityError } from '../engine/merkle/index.js';
+import { StoreError } from '../engine/store/index.js';
+import { SigningKeySealedError } from '../host/signing-key.js';
+import { BoundedReadError } from '../input/bounded-file.js';
+import { JsonRefusal } from '../input/strict-json.js';
 import { registerAudit } from './commands/audit.js';
 import { registerClients } from './commands/clients.js';
 import { registerDemo } from './commands/demo.js';
@@ -61,11 +67,25 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       // Help and version are not errors; every other parse problem is bad input.
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.OK : EXIT.BAD_INPUT;
     }
-    if (error instanceof UsageError) {
-      io.err(`airlock: ${error.message}\n`);
-      return error.exitCode;
+    const refusal = expectedRefusal(error);
+    if (refusal !== undefined) {
+      io.err(`airlock: ${refusal.message}\n`);
+      return refusal.exitCode;
     }
     io.err(`airlock: unexpected error: ${(error as Error).message}\nThis is a bug in Airlock; nothing was changed. Please report it with the command you ran.\n`);
     return EXIT.FAILED;
   }
+}
+
+/**
+ * Errors that are Airlock doing its job, not a bug: a refused input, a home file it will not
+ * trust, an unknown name, a log that does not hold. Each already says what happened and what to
+ * do; none may end with "This is a bug in Airlock".
+ */
+function expectedRefusal(error: unknown): UsageError | undefined {
+  if (error instanceof UsageError) return error;
+  // A log that does not hold is the finding itself: exit 1, as audit verify does.
+  if (error instanceof LogIntegrityError || error instanceof SigningKeySealedError) return new UsageError(error.message, EXIT.FAILED);
+  if (error instanceof StoreError || error instanceof ApprovalRefusedError || error instanceof JsonRefusal || error instanceof BoundedReadError) return new UsageError(error.message);
+  return undefined;
 }

@@ -1,8 +1,9 @@
 import { createCheckpoint, getLogId, latestCheckpoint, listCheckpoints, type Checkpoint, type CheckpointSigner } from '../engine/checkpoints/index.js';
 import { getDriftRecord } from '../engine/drift-records.js';
-import { consistencyProof, inclusionProof, merkleTreeSize } from '../engine/merkle/index.js';
+import { consistencyProof, inclusionProof, LogIntegrityError, merkleTreeSize } from '../engine/merkle/index.js';
 import type { Store } from '../engine/store/index.js';
 import { ReceiptBundleSchema, type Receipt, type ReceiptBundle, type ReceiptEvent } from '../shared/receipt/receipt-format.js';
+import { parseStrictJson } from '../input/strict-json.js';
 import type { KeyRotationStatement } from './signing-key.js';
 
 export interface ReceiptFilter {
@@ -34,7 +35,7 @@ export function exportReceipts(store: Store, signer: CheckpointSigner, rotations
   const events = selectEvents(store, filter);
   if (events.length > 0 && !latest) throw new Error('the log has events but no checkpoint could be made');
   const receipts: Receipt[] = events.map((row) => {
-    const event = { ...(JSON.parse(row.body) as Omit<ReceiptEvent, 'hash'>), hash: row.hash } as ReceiptEvent;
+    const event = { ...(parseStrictJson(row.body) as Omit<ReceiptEvent, 'hash'>), hash: row.hash } as ReceiptEvent;
     const digest = event.detail?.driftRecord;
     const record = typeof digest === 'string' ? (getDriftRecord(store, digest) ?? null) : null;
     return {
@@ -52,7 +53,7 @@ export function exportReceipts(store: Store, signer: CheckpointSigner, rotations
   const checkpoints = [...unique.values()].sort((a, b) => a.tree_size - b.tree_size || (a.root_hash < b.root_hash ? -1 : 1));
   const beyond = checkpoints.find((c) => c.tree_size > size);
   if (beyond) {
-    throw new Error(`a checkpoint covers ${beyond.tree_size} events but the log now holds ${size}: the log was truncated. Keep ${store.path} as evidence.`);
+    throw new LogIntegrityError(`a checkpoint covers ${beyond.tree_size} events but the log now holds ${size}: the log was truncated. Nothing was exported; keep ${store.path} as evidence and run: airlock audit verify`);
   }
   const consistency = checkpoints.slice(1).map((c, i) => consistencyProof(store, (checkpoints[i] as Checkpoint).tree_size, c.tree_size));
   return ReceiptBundleSchema.parse({
