@@ -1,6 +1,6 @@
 import { parseSurface, SurfaceError, type Surface } from '../engine/surface.js';
 import { UsageError } from './exit-codes.js';
-import { readJsonFile } from './json-file.js';
+import { JSON_FILE_LIMITS, readJsonFile } from './json-file.js';
 
 /**
  * Reads a file holding a `tools/list` result (`{"tools":[…]}`, bare or inside a JSON-RPC
@@ -8,7 +8,7 @@ import { readJsonFile } from './json-file.js';
  * problem becomes a one-line error naming the file and what is wrong.
  */
 export function readToolListFile(path: string, role: string): Surface {
-  const value = readJsonFile(path, role);
+  const value = readJsonFile(path, role, JSON_FILE_LIMITS.toolList);
   const tools = toolsOf(value);
   if (!tools) {
     throw new UsageError(`${role} file "${path}" is not a tool list: expected {"tools": [...]}, a JSON-RPC response whose result has "tools", or one tool definition with a "name"`);

@@ -1,6 +1,8 @@
 import { canonicalDigest, canonicalJson, type Digest, type JsonValue } from './canonical-json.js';
 import type { ServerState } from './decision.js';
 import type { Finding } from './finding.js';
+import { parseStrictJson } from '../input/strict-json.js';
+import { StoreError } from './store/store-error.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -36,5 +38,11 @@ export function putDriftRecord(store: Store, record: DriftRecordV1): Digest {
 
 export function getDriftRecord(store: Store, digest: string): DriftRecordV1 | undefined {
   const row = store.db.prepare<[string], { record: string }>('SELECT record FROM drift_records WHERE digest = ?').get(digest);
-  return row ? (JSON.parse(row.record) as DriftRecordV1) : undefined;
+  if (!row) return undefined;
+  // Strict: a record edited to carry a duplicate or "__proto__" key would be read one way here and another by a verifier.
+  try {
+    return parseStrictJson(row.record) as DriftRecordV1;
+  } catch (error) {
+    throw new StoreError(`the stored drift record ${digest} is unreadable (${(error as Error).message}): the database was changed outside Airlock. Keep ${store.path} as evidence and run: airlock audit verify`);
+  }
 }

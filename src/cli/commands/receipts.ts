@@ -8,7 +8,7 @@ import { exportReceipts } from '../../host/receipts-export.js';
 import { SigningKey, SigningKeySealedError } from '../../host/signing-key.js';
 import { ReceiptBundleSchema } from '../../shared/receipt/receipt-format.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { readJsonFile } from '../json-file.js';
+import { JSON_FILE_LIMITS, readJsonFile } from '../json-file.js';
 import { homeFrom } from '../home-option.js';
 import type { CliIo } from '../io.js';
 
@@ -90,7 +90,7 @@ export function registerReceipts(program: Command, io: CliIo): void {
 }
 
 function readBundle(file: string): z.infer<typeof ReceiptBundleSchema> {
-  const parsed = ReceiptBundleSchema.safeParse(readJsonFile(file, 'earlier bundle'));
+  const parsed = ReceiptBundleSchema.safeParse(readJsonFile(file, 'earlier bundle', JSON_FILE_LIMITS.receiptFile));
   if (!parsed.success || parsed.data.checkpoints.length === 0) throw new UsageError(`"${file}" is not a receipt bundle with a checkpoint`);
   return parsed.data;
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CHECK_NAMES, receiptDocumentKind, verifyBundle, type VerifyReport } from '../../shared/receipt/verify-bundle.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { readJsonFile } from '../json-file.js';
+import { JSON_FILE_LIMITS, readJsonFile } from '../json-file.js';
 import type { CliIo } from '../io.js';
 import { showInvisible } from '../review-text.js';
 
@@ -39,7 +39,7 @@ function trustedFingerprint(text: string): string {
 
 /** Reads and parses the file; anything that is not a receipt file at all is exit 2, naming the file. */
 function readReceiptFile(path: string): unknown {
-  const value = readJsonFile(path, 'receipt');
+  const value = readJsonFile(path, 'receipt', JSON_FILE_LIMITS.receiptFile);
   if (receiptDocumentKind(value) === null) {
     throw new UsageError(`"${path}" is not an Airlock receipt file: expected a bundle ("format": "airlock-receipts", as airlock receipts export writes) or a single receipt`);
   }

@@ -1,3 +1,4 @@
+import { parseStrictJson } from '../../input/strict-json.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -109,7 +110,7 @@ function readLock(lockPath: string): 'missing' | 'garbage' | { info: HomeLockInf
     throw new StoreError(`cannot read the Airlock home lock ${lockPath}: ${errorMessage(error)}. Check its permissions, or remove it if no Airlock is running.`);
   }
   try {
-    const parsed = HomeLockInfoSchema.safeParse(JSON.parse(text));
+    const parsed = HomeLockInfoSchema.safeParse(parseStrictJson(text));
     return parsed.success ? { info: parsed.data, text } : 'garbage';
   } catch {
     return 'garbage';

@@ -1,3 +1,4 @@
+import { parseStrictJson } from '../../input/strict-json.js';
 import { z } from 'zod';
 import type { Store } from './store.js';
 import { StoreError, errorMessage } from './store-error.js';
@@ -146,10 +147,10 @@ function rowToConfig(row: ServerConfigRow): ServerConfig {
     return parseServerConfig({
       name: row.name,
       command: row.command,
-      args: JSON.parse(row.args),
-      env: JSON.parse(row.env),
-      envFrom: JSON.parse(row.env_from),
-      secretKeys: JSON.parse(row.secret_keys),
+      args: parseStrictJson(row.args),
+      env: parseStrictJson(row.env),
+      envFrom: parseStrictJson(row.env_from),
+      secretKeys: parseStrictJson(row.secret_keys),
       approveOnFirstList: row.approve_on_first_list === 1,
       createdAt: row.created_at,
     });

@@ -1,3 +1,4 @@
+import { parseStrictJson } from '../../input/strict-json.js';
 import { z } from 'zod';
 import { canonicalJson, type Digest } from '../canonical-json.js';
 import type { ServerState } from '../decision.js';
@@ -128,7 +129,7 @@ function assertStoredHash(surface: Surface, hash: string | null, where: string):
 
 function readSurface(json: string, where: string): Surface {
   try {
-    return parseSurface(JSON.parse(json));
+    return parseSurface(parseStrictJson(json));
   } catch (error) {
     throw new StoreError(`the stored ${where} is unreadable (${errorMessage(error)}): the database was changed outside Airlock. Review the server again or restore a backup.`);
   }

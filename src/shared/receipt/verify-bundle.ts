@@ -1,5 +1,6 @@
 import { ReceiptBundleSchema, ReceiptSchema, type Checkpoint, type DriftRecord, type KeyRotation, type Receipt, type ReceiptBundle } from './receipt-format.js';
 import { leafHash, verifyConsistencyProof, verifyInclusionProof } from './merkle-proofs.js';
+import { JsonRefusal, MAX_JSON_DEPTH, parseStrictJson } from '../../input/strict-json.js';
 import { base64Bytes, canonicalDigest, canonicalJson, digestBytes, isPlainObject, keyFingerprint, surfaceDigest, utf8 } from './receipt-hashes.js';
 
 /**
@@ -61,6 +62,30 @@ export function receiptDocumentKind(input: unknown): 'bundle' | 'receipt' | null
   if (input.format === 'airlock-receipts') return 'bundle';
   if ('event' in input && 'inclusion' in input && 'checkpoint' in input) return 'receipt';
   return null;
+}
+
+/**
+ * Reads a receipt file's text the one way Airlock trusts: strict JSON, so a duplicate key (which
+ * readers resolve differently) or a "__proto__" key (which a copy drops before hashing) is
+ * refused rather than verified as something other than the bytes on disk.
+ */
+export function parseReceiptText(text: string): { ok: true; document: unknown } | { ok: false; syntax: boolean; message: string } {
+  try {
+    return { ok: true, document: parseStrictJson(text) };
+  } catch (error) {
+    if (error instanceof JsonRefusal) return { ok: false, syntax: error.reason === 'syntax', message: error.message };
+    throw error;
+  }
+}
+
+/** Verifies a receipt file's text: parseReceiptText, then verifyBundle; a refused text is a failed schema check. */
+export async function verifyReceiptText(text: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const parsed = parseReceiptText(text);
+  if (parsed.ok) return verifyBundle(parsed.document, options);
+  const run = new Verification(options.trust);
+  run.count('schema');
+  run.fail(null, 'schema', `the file is refused: ${parsed.message}`);
+  return run.report(0);
 }
 
 /** Verifies a receipt bundle, or one receipt with its checkpoint; never throws on bad input. */
@@ -147,6 +172,11 @@ function parseDocument(input: unknown, run: Verification): ReceiptBundle | null 
     run.fail(null, 'schema', 'not an Airlock receipt file: expected a bundle ("format": "airlock-receipts") or one receipt (event, inclusion, checkpoint)');
     return null;
   }
+  const unsafe = unsafeValueProblem(input);
+  if (unsafe !== null) {
+    run.fail(null, 'schema', unsafe);
+    return null;
+  }
   if (kind === 'bundle' && input.version !== 1) {
     run.fail(null, 'schema', `bundle version ${JSON.stringify(input.version)} is not one this verifier reads (1): verify it with a newer Airlock`);
     return null;
@@ -161,8 +191,10 @@ function parseDocument(input: unknown, run: Verification): ReceiptBundle | null 
     if (more > 0) run.fail({ receipt: null, order: -1 }, 'schema', `and ${more} more schema problems`);
     return null;
   }
-  if ('format' in parsed.data) return parsed.data;
-  const receipt = parsed.data;
+  // Verify the value that was read, not zod's copy: the schemas say only what shape it has. A
+  // copy is rebuilt key by key and could drop or reorder something the hashes must cover.
+  if (kind === 'bundle') return input as ReceiptBundle;
+  const receipt = input as Receipt;
   return {
     format: 'airlock-receipts',
     version: 1,
@@ -173,6 +205,29 @@ function parseDocument(input: unknown, run: Verification): ReceiptBundle | null 
     consistency: [],
     key_rotations: [],
   };
+}
+
+/**
+ * A "__proto__" own key anywhere (JSON.parse keeps one; any copy by assignment turns it into a
+ * prototype and drops it, so the hash of the copy would not cover it), or nesting deeper than
+ * strict JSON allows (the canonicalizer recurses). Walked without recursion.
+ */
+function unsafeValueProblem(input: unknown): string | null {
+  const stack: Array<[unknown, string, number]> = [[input, 'the document', 0]];
+  while (stack.length > 0) {
+    const [value, where, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_JSON_DEPTH) return `${where} nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`;
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push([item, `${where}[${i}]`, depth + 1]));
+      continue;
+    }
+    if (Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+      return `${where} has a "__proto__" key, which JavaScript readers drop or treat as a prototype, so no hash could vouch for it; refused`;
+    }
+    for (const [key, item] of Object.entries(value)) stack.push([item, where === 'the document' ? key : `${where}.${key}`, depth + 1]);
+  }
+  return null;
 }
 
 function rawReceiptId(input: Record<string, unknown>, kind: 'bundle' | 'receipt', path: readonly PropertyKey[]): string | null {

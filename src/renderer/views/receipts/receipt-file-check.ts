@@ -1,15 +1,16 @@
-import { receiptDocumentKind, verifyBundle, type VerifyFailure, type VerifyReport } from '../../../shared/receipt/verify-bundle.js';
+import { parseReceiptText, receiptDocumentKind, verifyBundle, type VerifyFailure, type VerifyReport } from '../../../shared/receipt/verify-bundle.js';
 
 export type ParsedReceiptFile = { ok: true; document: unknown } | { ok: false; message: string };
 
 /** A file's text as a receipt document, or a plain reason it is not one. */
 export function parseReceiptFile(text: string): ParsedReceiptFile {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, message: `This file is not JSON (${(error as Error).message}). Choose a receipt file Airlock exported (airlock-receipts-….json).` };
+  // Strict JSON: a duplicate or "__proto__" key is refused, so what is verified is what the file holds.
+  const parsed = parseReceiptText(text);
+  if (!parsed.ok) {
+    const what = parsed.syntax ? `This file is not JSON (${parsed.message})` : `This file is refused: ${parsed.message}`;
+    return { ok: false, message: `${what}. Choose a receipt file Airlock exported (airlock-receipts-….json).` };
   }
+  const document = parsed.document;
   if (receiptDocumentKind(document) === null) {
     return { ok: false, message: 'This file is JSON but not an Airlock receipt file: it is neither a receipt bundle ("format": "airlock-receipts") nor one receipt (event, inclusion, checkpoint).' };
   }
