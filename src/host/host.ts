@@ -316,6 +316,11 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
           const record = id === undefined ? undefined : this.calls.finished(id, latencyMs, redactValue(response, secretValues));
           if (record) this.emit('call.finished', { server: name, sessionId: session.id, method: call.method, key: call.key, decision: v.decision, latencyMs, call: record });
         },
+        fromServer: ({ verdict: v, message }) => {
+          const method = message && message.kind !== 'result' && message.kind !== 'error' ? message.message.method : null;
+          this.audit.append({ type: 'server.message', server: name, decision: v.decision, rule: v.rule, detail: { code: v.code, method, kind: message?.kind ?? 'invalid' } });
+          if (v.decision !== 'ALLOW') this.log(`${v.decision} ${name}: ${v.reason}`);
+        },
         observe: (surface) => {
           listingFailure = null;
           this.observe(name, surface, config.approveOnFirstList);

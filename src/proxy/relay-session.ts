@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { judgeClientMessage, judgeServerResponse, type GateContext, type RequestJudgement } from '../engine/gate/gate.js';
+import { judgeClientMessage, judgeServerMessage, judgeServerResponse, type GateContext, type RequestJudgement, type ServerMessageJudgement } from '../engine/gate/gate.js';
 import { classifyJsonRpc, RPC_DENIED_BY_AIRLOCK, RPC_INVALID_REQUEST, RPC_PARSE_ERROR, type JsonRpcId, type JsonRpcMessage } from '../engine/gate/jsonrpc.js';
 import type { JudgedCall } from '../engine/gate/judged-methods.js';
-import type { Verdict } from '../engine/gate/verdict.js';
+import { verdict as buildVerdict, type Verdict } from '../engine/gate/verdict.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { parseSurface, type Surface } from '../engine/surface.js';
 import { DEFAULT_MAX_FRAME_BYTES, LineFramer } from './line-framer.js';
 import { isListMethod, LIST_CHANGED, LIST_METHODS, listSurface, serverSelfFrom, type ServerSelf } from './surface-listing.js';
+import { servedListResult, servedSelfResult } from './served-results.js';
 import type { UpstreamStdio } from './upstream-stdio.js';
 
 /** What a session asks of the Host; the Host owns the engine state, holds, audit and events. */
@@ -18,6 +19,8 @@ export interface RelayHooks {
   /** A held call: resolves with the final verdict once the user answers or time runs out. */
   hold(judgement: RequestJudgement): Promise<Verdict>;
   finished(call: JudgedCall, verdict: Verdict, response: unknown, latencyMs: number): void;
+  /** A request the server started (sampling, elicitation, roots…) or a notification it sent that was dropped. */
+  fromServer(judgement: ServerMessageJudgement): void;
   observe(surface: Surface): void;
   observeFailed(error: Error): void;
   /** The approved surface, as the model may read it now. */
@@ -58,6 +61,8 @@ export class RelaySession {
   private readonly clientListens = new Map<string, { id: JsonRpcId; filter: Record<string, unknown> }>();
   private ownListenSent = false;
   private readonly heldIds = new Set<string>();
+  /** Requests the server sent the client and the client has not answered yet. */
+  private readonly serverAsked = new Set<string>();
   private readonly cancelledHolds = new Set<string>();
   private closed = false;
   private resolveClosed!: () => void;
@@ -82,14 +87,20 @@ export class RelaySession {
   start(): void {
     const framer = new LineFramer({
       maxBytes: this.maxFrameBytes,
-      onLine: (line) => void this.fromClient(line),
+      onLine: (line) => void this.fromClient(line).catch((error: unknown) => this.fault('a client message', error)),
       onOversize: (bytes) => this.toClientError(null, RPC_INVALID_REQUEST, `a message of ${bytes} bytes to "${this.server}" is over the ${this.maxFrameBytes}-byte limit; it was dropped`),
     });
     this.client.on('data', (chunk: Buffer) => framer.push(chunk));
     this.client.on('end', () => framer.end());
     this.client.on('close', () => void this.close('the client disconnected'));
     this.client.on('error', () => void this.close('the client connection failed'));
-    this.upstream.on('line', (line) => this.fromUpstream(line));
+    this.upstream.on('line', (line) => {
+      try {
+        this.fromUpstream(line);
+      } catch (error) {
+        this.fault('a server message', error);
+      }
+    });
     this.upstream.on('oversize', (bytes) => this.upstreamOversize(bytes));
     this.upstream.on('exit', (exit) => this.upstreamExited(exit));
     // The client may already have sent bytes after its hello (readHello put them back).
@@ -100,6 +111,23 @@ export class RelaySession {
   notifyListChanged(): void {
     if (this.closed || !this.listed) return;
     this.sendListChangedWhereServedChanged();
+  }
+
+  /** A fault while handling one message ends this session, never the Host. */
+  private fault(what: string, error: unknown): void {
+    void this.close(`Airlock failed while handling ${what} (${(error as Error)?.message ?? String(error)}); the session was closed`);
+  }
+
+  /** The gate's context for this session: the Host's, with the ids this session has in play. */
+  private gateContext(): GateContext {
+    return {
+      ...this.hooks.gateContext(),
+      ids: {
+        clientRequestInFlight: (id) => this.pendingClient.has(idKey(id)) || this.heldIds.has(idKey(id)),
+        ownRequest: (id) => typeof id === 'string' && id.startsWith(this.ownPrefix),
+        serverAsked: (id) => this.serverAsked.has(idKey(id)),
+      },
+    };
   }
 
   async close(reason: string): Promise<void> {
@@ -115,11 +143,13 @@ export class RelaySession {
 
   private async fromClient(line: Buffer): Promise<void> {
     if (this.closed) return;
-    let judgement = judgeClientMessage(line, this.hooks.gateContext());
-    if (judgement.call && !this.listed) {
-      // A call before this session listed the server: judge it against a fresh listing.
+    let judgement = judgeClientMessage(line, this.gateContext());
+    if (judgement.call && (!this.listed || this.refreshing)) {
+      // A call before this session listed the server, or while it re-lists after the server
+      // announced a change: judge it against that listing, never against the one before.
       await this.refresh();
-      judgement = judgeClientMessage(line, this.hooks.gateContext());
+      if (this.closed) return;
+      judgement = judgeClientMessage(line, this.gateContext());
     }
     const { verdict, message, call } = judgement;
     if (call || verdict.decision !== 'ALLOW') this.hooks.judged(judgement);
@@ -128,6 +158,7 @@ export class RelaySession {
       return;
     }
     if (message.kind === 'request') this.noteClientRequest(message.message.method, message.message.params, message.message.id);
+    if ((message.kind === 'result' || message.kind === 'error') && message.message.id !== null) this.serverAsked.delete(idKey(message.message.id));
     if (message.kind === 'notification' && message.message.method === 'notifications/cancelled') {
       const requestId = message.message.params?.requestId;
       if (typeof requestId === 'string' || typeof requestId === 'number') {
@@ -193,34 +224,52 @@ export class RelaySession {
 
   private fromUpstream(line: Buffer): void {
     if (this.closed) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line.toString('utf8'));
-    } catch {
-      this.hooks.log(`"${this.server}" wrote a line that is not JSON; it was dropped`);
-      this.upstream.send(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: RPC_PARSE_ERROR, message: 'Airlock could not parse your last message as JSON' } }));
-      return;
-    }
-    const message = classifyJsonRpc(value);
-    if (message.kind === 'invalid') {
-      this.hooks.log(`"${this.server}" sent an invalid JSON-RPC message (${message.reason}); it was dropped`);
-      return;
-    }
+    const judgement = judgeServerMessage(line, this.gateContext());
+    const { verdict, message } = judgement;
+    if (!message) return this.upstreamRefused(line, judgement);
     if (message.kind === 'result' || message.kind === 'error') return this.upstreamResponse(line, message);
-    if (message.kind === 'notification' && this.isForOwnSubscription(message.message.params)) {
-      if (Object.hasOwn(LIST_CHANGED, message.message.method)) {
-        this.dirty = true;
-        void this.refresh().then(() => this.sendListChangedWhereServedChanged());
-      }
-      return;
-    }
     if (message.kind === 'notification' && Object.hasOwn(LIST_CHANGED, message.message.method)) {
       // Not forwarded as is: Airlock re-lists now, and tells the client only if what it may read changed.
       this.dirty = true;
       void this.refresh().then(() => this.sendListChangedWhereServedChanged());
       return;
     }
+    if (message.kind === 'notification' && this.isForOwnSubscription(message.message.params)) return;
+    if (message.kind === 'request' || verdict.decision !== 'ALLOW') this.hooks.fromServer(judgement);
+    if (verdict.decision !== 'ALLOW') {
+      if (message.kind === 'request') this.upstream.send(JSON.stringify({ jsonrpc: '2.0', id: message.message.id, error: { code: verdict.error?.code ?? RPC_DENIED_BY_AIRLOCK, message: verdict.reason } }));
+      return;
+    }
+    if (message.kind === 'request') this.serverAsked.add(idKey(message.message.id));
     this.toClient(line);
+  }
+
+  /**
+   * A line from the server that Airlock will not read (not JSON, too deep, duplicate keys…) is
+   * dropped. If it answers a call the client is waiting for, the client gets an error instead
+   * and the call keeps its audit record.
+   */
+  private upstreamRefused(line: Buffer, { verdict }: ServerMessageJudgement): void {
+    this.hooks.log(verdict.reason);
+    const id = idOf(line);
+    const pending = id === null ? undefined : this.pendingClient.get(idKey(id));
+    if (id === null || !pending) {
+      if (verdict.code === 'structure.not-json') {
+        this.upstream.send(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: RPC_PARSE_ERROR, message: 'Airlock could not parse your last message as JSON' } }));
+      }
+      return;
+    }
+    this.failPending(id, pending, `the answer of "${this.server}" was refused: ${verdict.reason}`);
+  }
+
+  /** Answers a forwarded client request with an error, recording the call as finished. */
+  private failPending(id: JsonRpcId, pending: PendingClientRequest, reason: string, code = RPC_INVALID_REQUEST): void {
+    this.pendingClient.delete(idKey(id));
+    if (pending.call) {
+      const refused = buildVerdict('DENY', 'R6', 'response.refused', reason, code);
+      this.hooks.finished(pending.call, refused, null, performance.now() - pending.startedAt);
+    }
+    this.toClientError(id, code, reason);
   }
 
   private isForOwnSubscription(params: Record<string, unknown> | undefined): boolean {
@@ -246,7 +295,7 @@ export class RelaySession {
     }
     this.pendingClient.delete(idKey(id));
     if (message.kind === 'result' && (pending.method === 'initialize' || pending.method === 'server/discover')) {
-      return this.toClientJson(this.rewriteSelf(message.message));
+      return this.toClientJson(this.rewriteSelf(message.message, pending.method));
     }
     if (message.kind === 'result' && isListMethod(pending.method)) {
       void this.answerList(pending.method, message.message);
@@ -260,20 +309,11 @@ export class RelaySession {
     this.toClient(line);
   }
 
-  /** Keeps what the server says about itself, and serves only approved instructions. */
-  private rewriteSelf(response: { id: JsonRpcId; result: unknown } & Record<string, unknown>): object {
-    const result = isRecord(response.result) ? { ...response.result } : {};
+  /** Keeps what the server says about itself, and answers with its approved form only. */
+  private rewriteSelf(response: { id: JsonRpcId; result: unknown } & Record<string, unknown>, method: string): object {
+    const result = isRecord(response.result) ? response.result : {};
     this.self = serverSelfFrom(result);
-    const served = this.hooks.served();
-    if (served.instructions === undefined) delete result.instructions;
-    else result.instructions = served.instructions;
-    // Airlock tells clients when what they may read changes (after an approval), so say it will.
-    const capabilities = isRecord(result.capabilities) ? { ...result.capabilities } : {};
-    for (const name of ['tools', 'prompts', 'resources']) {
-      if (isRecord(capabilities[name])) capabilities[name] = { ...(capabilities[name] as object), listChanged: true };
-    }
-    result.capabilities = capabilities;
-    return { ...response, result };
+    return { jsonrpc: '2.0', id: response.id, result: servedSelfResult(method, result, this.hooks.served(), this.server) };
   }
 
   private async answerList(method: keyof typeof LIST_METHODS, response: { id: JsonRpcId; result: unknown } & Record<string, unknown>): Promise<void> {
@@ -284,11 +324,8 @@ export class RelaySession {
     const field = LIST_METHODS[method].field;
     const served = this.hooks.served()[field];
     this.lastServed[field] = canonicalJson(served);
-    const result = isRecord(response.result) ? { ...response.result } : {};
-    result[field] = served;
-    // Everything approved is served in one page; the server's cursors are its own.
-    delete result.nextCursor;
-    this.toClientJson({ ...response, result });
+    const result = isRecord(response.result) ? response.result : {};
+    this.toClientJson({ jsonrpc: '2.0', id: response.id, result: servedListResult(field, served, result) });
   }
 
   /** Lists the whole live surface with Airlock's own requests and hands it to the engine. */
@@ -387,17 +424,15 @@ export class RelaySession {
     this.hooks.log(`"${this.server}" sent a message of ${bytes} bytes, over the ${this.maxFrameBytes}-byte limit; it was dropped`);
     // Without its id the response cannot be matched; when one call is waiting it is that one.
     if (this.pendingClient.size === 1) {
-      const [key] = this.pendingClient.keys();
-      this.pendingClient.clear();
-      this.toClientError(idFromKey(key ?? ''), RPC_INVALID_REQUEST, `the answer of "${this.server}" was over the ${this.maxFrameBytes}-byte limit and was dropped`);
+      const [key, pending] = [...this.pendingClient][0]!;
+      this.failPending(idFromKey(key), pending, `the answer of "${this.server}" was over the ${this.maxFrameBytes}-byte limit and was dropped`);
     }
   }
 
   private upstreamExited(exit: { code: number | null; signal: NodeJS.Signals | null; error: Error | null }): void {
     const message = this.upstreamGoneMessage(exit);
     this.hooks.log(message);
-    for (const [key] of this.pendingClient) this.toClientError(idFromKey(key), RPC_DENIED_BY_AIRLOCK, message);
-    this.pendingClient.clear();
+    for (const [key, pending] of [...this.pendingClient]) this.failPending(idFromKey(key), pending, message, RPC_DENIED_BY_AIRLOCK);
     for (const [, own] of this.pendingOwn) own.reject(new Error(message));
     this.pendingOwn.clear();
     // The client sees its server end, as it would without Airlock.

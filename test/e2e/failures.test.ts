@@ -86,7 +86,8 @@ describe('failures through airlock connect', () => {
     raw.send(initialize);
     const [parseError, init] = await raw.lines(2);
     expect(parseError).toMatchObject({ id: null, error: { code: -32700 } });
-    expect(init).toMatchObject({ id: 1, result: { serverInfo: { name: 'airlock-demo-server' } } });
+    // Nothing is approved before the first listing, so the server is named as the user named it.
+    expect(init).toMatchObject({ id: 1, result: { serverInfo: { name: 'demo', version: 'unapproved' } } });
   });
 
   it('drops a malformed server frame and keeps the session', async () => {

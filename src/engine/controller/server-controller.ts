@@ -260,12 +260,24 @@ export class ServerController {
     if (!this.report) return 'unknown';
     if (this.quarantined.has(itemId(kind, key))) return 'quarantined';
     const found = this.itemIndex.get(itemId(kind, key));
-    if (kind === 'resource' && !found) {
-      // A resource read may name a URI that one of the server's templates produces.
-      const template = this.report.items.find((i) => i.kind === 'resource-template' && i.status !== 'removed' && matchesUriTemplate(i.key, key));
-      return template ? statusOf(template.status) : 'unknown';
-    }
+    if (kind === 'resource' && !found) return this.templateStatus(key);
     return found ? statusOf(found.status) : 'unknown';
+  }
+
+  /**
+   * A resource URI no listed resource has is judged through the templates: one named exactly
+   * (a completion names its template), else every template that can produce the URI. Any of
+   * them quarantined or held decides, since the server may serve the read through that one.
+   */
+  private templateStatus(uri: string): GateItemStatus {
+    const exact = this.itemIndex.get(itemId('resource-template', uri));
+    const templates = exact ? [exact] : uri.length > MAX_TEMPLATE_MATCH_LENGTH ? [] : this.report!.items.filter((i) => i.kind === 'resource-template' && i.status !== 'removed' && matchesUriTemplate(i.key, uri));
+    let status: GateItemStatus = 'unknown';
+    for (const template of templates) {
+      const own = this.quarantined.has(itemId('resource-template', template.key)) ? 'quarantined' : statusOf(template.status);
+      if (TEMPLATE_STATUS_WEIGHT[own] > TEMPLATE_STATUS_WEIGHT[status]) status = own;
+    }
+    return status;
   }
 
   private setReport(report: DriftReport): void {
@@ -289,6 +301,11 @@ export class ServerController {
 }
 
 const itemId = (kind: string, key: string): string => `${kind}\u0000${key}`;
+
+/** Longer URIs are not matched against templates (the match is a regular expression); they are unknown, so denied. */
+const MAX_TEMPLATE_MATCH_LENGTH = 8192;
+/** Which status wins when several templates can produce one URI: the one that lets least through. */
+const TEMPLATE_STATUS_WEIGHT: Record<GateItemStatus, number> = { unknown: 0, approved: 1, removed: 2, held: 3, quarantined: 4 };
 
 function statusOf(status: DriftReport['items'][number]['status']): GateItemStatus {
   switch (status) {

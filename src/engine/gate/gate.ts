@@ -1,5 +1,6 @@
+import { JsonRefusal, parseStrictJson } from '../../input/strict-json.js';
 import type { ServerState } from '../decision.js';
-import { classifyJsonRpc, RPC_INVALID_PARAMS, RPC_INVALID_REQUEST, RPC_PARSE_ERROR, type JsonRpcMessage } from './jsonrpc.js';
+import { classifyJsonRpc, RPC_INVALID_PARAMS, RPC_INVALID_REQUEST, RPC_PARSE_ERROR, type JsonRpcId, type JsonRpcMessage } from './jsonrpc.js';
 import { judgedCall, type JudgedCall } from './judged-methods.js';
 import { verdict, type Verdict } from './verdict.js';
 
@@ -16,6 +17,18 @@ export interface GateContext {
   maxMessageBytes: number;
   /** Set when Airlock cannot stand behind a decision (its audit log cannot be written…): every call is denied with it. */
   unavailable?: string;
+  /** What the relay session knows about ids; absent when a message is judged on its own. */
+  ids?: SessionIds;
+}
+
+/** The ids a relay session has in play, so that no message can be read as another one. */
+export interface SessionIds {
+  /** A client request with this id is forwarded and not answered yet (or held). */
+  clientRequestInFlight(id: JsonRpcId): boolean;
+  /** The id is one of Airlock's own requests to the server (its listings). */
+  ownRequest(id: JsonRpcId): boolean;
+  /** The server asked the client something under this id, and no answer went back yet. */
+  serverAsked(id: JsonRpcId): boolean;
 }
 
 /**
@@ -61,15 +74,19 @@ export function judgeClientMessage(raw: string | Uint8Array, ctx: GateContext, r
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
-  } catch {
-    return fail(verdict('DENY', 'R0', 'structure.not-json', `message to "${ctx.server}" is not valid JSON; it was not forwarded`, RPC_PARSE_ERROR));
+    value = parseStrictJson(text);
+  } catch (error) {
+    if (!(error instanceof JsonRefusal) || error.reason === 'syntax') {
+      return fail(verdict('DENY', 'R0', 'structure.not-json', `message to "${ctx.server}" is not valid JSON; it was not forwarded`, RPC_PARSE_ERROR));
+    }
+    // Valid JSON that Airlock will not read one way while the server might read it another.
+    const decision = isNotificationShaped(JSON.parse(text)) ? 'SILENCE' : 'DENY';
+    return fail(verdict(decision, 'R0', `structure.${error.reason}`, `message to "${ctx.server}" was refused: ${error.message}; it was not forwarded`, RPC_INVALID_REQUEST));
   }
   const message = classifyJsonRpc(value);
   if (message.kind === 'invalid') {
     // A notification has nobody to answer: drop it on purpose rather than reply to no one.
-    const isNotification = typeof value === 'object' && value !== null && 'method' in value && !('id' in value);
-    const decision = isNotification ? 'SILENCE' : 'DENY';
+    const decision = isNotificationShaped(value) ? 'SILENCE' : 'DENY';
     return fail(verdict(decision, 'R0', 'structure.not-jsonrpc', `message to "${ctx.server}" is not valid JSON-RPC 2.0 (${message.reason}); it was not forwarded`, RPC_INVALID_REQUEST));
   }
   const judged = judgeParsed(message, ctx, rules);
@@ -80,15 +97,56 @@ function fail(v: Verdict): RequestJudgement {
   return { verdict: v, message: null, call: null };
 }
 
+function isNotificationShaped(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'method' in value && !('id' in value);
+}
+
+/**
+ * Requests a quarantined server still answers: the handshake, liveness and the lists (which
+ * Airlock serves from the approved surface, empty for a RED server). Everything else is denied.
+ */
+const LIFECYCLE_METHODS = new Set(['initialize', 'ping', 'server/discover', 'tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'subscriptions/listen']);
+
 function judgeParsed(message: JsonRpcMessage, ctx: GateContext, rules: GateRules): Omit<RequestJudgement, 'message'> {
+  const shape = judgeEnvelope(message, ctx);
+  if (shape) return { verdict: shape, call: null };
   // R1: the methods the gate judges must have the shape it reads; others pass untouched.
   const call = message.kind === 'request' ? judgedCall(message.message) : null;
   if (call && !call.ok) {
     return { verdict: verdict('DENY', 'R1', 'shape.invalid-params', `${call.method} to "${ctx.server}" has invalid params (${call.problem}); it was not forwarded`, RPC_INVALID_PARAMS), call: null };
   }
   const judgedOne = call?.ok ? call.call : null;
+  if (!judgedOne && message.kind === 'request' && ctx.state === 'RED' && !LIFECYCLE_METHODS.has(message.message.method)) {
+    const quarantined = verdict('DENY', 'R2', 'server.quarantined', `${message.message.method} to "${ctx.server}" was denied: the server is quarantined. Review it with: airlock review ${ctx.server}`);
+    return { verdict: applyPolicy(quarantined, ctx), call: null };
+  }
   const candidate = judgedOne ? (judgeCall(judgedOne, ctx) ?? firstDecided(rules.argumentRules, (r) => r(judgedOne, ctx))) : undefined;
   return { verdict: applyPolicy(candidate, ctx), call: judgedOne };
+}
+
+/**
+ * R1 for the envelope: a request method sent as a notification (no id) would reach the server
+ * unjudged and unanswered, so it is dropped; an id already in play, or one of Airlock's own,
+ * would let one message be read as another, so it is refused.
+ */
+function judgeEnvelope(message: JsonRpcMessage, ctx: GateContext): Verdict | undefined {
+  if (message.kind === 'notification' && !message.message.method.startsWith('notifications/')) {
+    return verdict('SILENCE', 'R1', 'shape.request-as-notification', `${message.message.method} to "${ctx.server}" came without an id, as a notification; only notifications/* may be sent so, and it was not forwarded`);
+  }
+  if (!ctx.ids) return undefined;
+  if (message.kind === 'request') {
+    const id = message.message.id;
+    if (ctx.ids.ownRequest(id)) {
+      return verdict('DENY', 'R1', 'shape.reserved-id', `${message.message.method} to "${ctx.server}" used the id ${JSON.stringify(id)}, which Airlock uses for its own requests; it was not forwarded. Use another id.`, RPC_INVALID_REQUEST);
+    }
+    if (ctx.ids.clientRequestInFlight(id)) {
+      return verdict('DENY', 'R1', 'shape.duplicate-id', `${message.message.method} to "${ctx.server}" reused the id ${JSON.stringify(id)} of a request still in flight; it was not forwarded. Give each request its own id.`, RPC_INVALID_REQUEST);
+    }
+  }
+  if ((message.kind === 'result' || message.kind === 'error') && (message.message.id === null || !ctx.ids.serverAsked(message.message.id))) {
+    return verdict('SILENCE', 'R1', 'shape.unasked-response', `a response to "${ctx.server}" answered an id the server did not ask the client (${JSON.stringify(message.message.id)}); it was not forwarded`);
+  }
+  return undefined;
 }
 
 /** R2 and R3: a quarantined server answers nothing; an item must be in the approved surface. */
@@ -117,11 +175,76 @@ function judgeCall(call: JudgedCall, ctx: GateContext): Verdict | undefined {
 }
 
 /** R5: in enforce mode the earlier verdict stands; in monitor mode it is recorded and the call goes on. */
-function applyPolicy(candidate: Verdict | undefined, ctx: GateContext): Verdict {
-  if (!candidate) return verdict('ALLOW', 'R5', 'policy.allow', `forwarded to "${ctx.server}"`);
+function applyPolicy(candidate: Verdict | undefined, ctx: GateContext, allowed = `forwarded to "${ctx.server}"`): Verdict {
+  if (!candidate) return verdict('ALLOW', 'R5', 'policy.allow', allowed);
   if (ctx.policy === 'enforce' || candidate.decision === 'ALLOW') return candidate;
   const { wouldHave: _ignored, ...recorded } = candidate;
   return { ...verdict('ALLOW', 'R5', 'policy.monitor', `monitor mode: forwarded to "${ctx.server}"; enforcement would have answered ${candidate.decision} (${candidate.reason})`), wouldHave: recorded };
+}
+
+/** A message from the server towards the client, as the gate read it. */
+export interface ServerMessageJudgement {
+  verdict: Verdict;
+  message: JsonRpcMessage | null;
+}
+
+/** What a server may notify a client of, unasked; anything else it notifies is dropped. */
+const SERVER_NOTIFICATIONS = new Set([
+  'notifications/progress',
+  'notifications/message',
+  'notifications/cancelled',
+  'notifications/resources/updated',
+  'notifications/tasks/status',
+  'notifications/elicitation/complete',
+  'notifications/subscriptions/acknowledged',
+]);
+
+/**
+ * Judges one message from a server towards its client, before anything else reads it: R0 the
+ * same strict structure as a client's message; then what the server starts on its own
+ * (sampling, elicitation, roots requests, notifications): a quarantined server reaches the
+ * client with nothing (R2), a notification about an item the user has not approved is dropped
+ * (R3), and only known notifications pass (R1). Responses are ALLOW here; the relay matches them
+ * to their requests and R6 scans them.
+ */
+export function judgeServerMessage(raw: Uint8Array, ctx: GateContext): ServerMessageJudgement {
+  const none = (v: Verdict): ServerMessageJudgement => ({ verdict: v, message: null });
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    return none(verdict('SILENCE', 'R0', 'structure.not-utf8', `"${ctx.server}" wrote a message that is not valid UTF-8; it was dropped`));
+  }
+  let value: unknown;
+  try {
+    value = parseStrictJson(text);
+  } catch (error) {
+    const why = error instanceof JsonRefusal ? error.message : 'not valid JSON';
+    return none(verdict('SILENCE', 'R0', `structure.${error instanceof JsonRefusal ? error.reason : 'syntax'}`, `"${ctx.server}" wrote a message Airlock refuses to read (${why}); it was dropped`));
+  }
+  const message = classifyJsonRpc(value);
+  if (message.kind === 'invalid') {
+    return none(verdict('SILENCE', 'R0', 'structure.not-jsonrpc', `"${ctx.server}" sent an invalid JSON-RPC message (${message.reason}); it was dropped`));
+  }
+  if (message.kind === 'result' || message.kind === 'error') return { verdict: verdict('ALLOW', 'R5', 'policy.allow', `response from "${ctx.server}"`), message };
+  const method = message.message.method;
+  const what = message.kind === 'request' ? `request ${method}` : `notification ${method}`;
+  const refuse = message.kind === 'request' ? 'DENY' : 'SILENCE';
+  if (message.kind === 'notification' && !SERVER_NOTIFICATIONS.has(method)) {
+    return { verdict: verdict('SILENCE', 'R1', 'server-message.unknown-notification', `"${ctx.server}" sent the ${what}, which Airlock does not relay; it was dropped`), message };
+  }
+  let candidate: Verdict | undefined;
+  if (ctx.unavailable !== undefined) {
+    candidate = verdict(refuse, 'R2', 'engine.unavailable', `the ${what} from "${ctx.server}" was not relayed: ${ctx.unavailable}`);
+  } else if (ctx.state === 'RED') {
+    candidate = verdict(refuse, 'R2', 'server.quarantined', `the ${what} from "${ctx.server}" was not relayed: the server is quarantined`);
+  } else if (method === 'notifications/resources/updated') {
+    const uri = message.message.params?.uri;
+    if (typeof uri !== 'string' || ctx.itemStatus('resource', uri) !== 'approved') {
+      candidate = verdict('SILENCE', 'R3', 'server-message.unapproved-item', `"${ctx.server}" announced an update to a resource you have not approved; it was dropped`);
+    }
+  }
+  return { verdict: applyPolicy(candidate, ctx, `relayed from "${ctx.server}"`), message };
 }
 
 /** R6: scans a response from the server before it reaches the client. */
