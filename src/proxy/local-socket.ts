@@ -7,6 +7,7 @@ import { ensurePrivateDir } from '../engine/store/private-fs.js';
 import { errorCode, errorMessage } from '../engine/store/store-error.js';
 import { encodeHelloLine, parseHelloReplyLine, readFirstLine } from './hello-line.js';
 import { hostSocketPath } from './host-socket-path.js';
+import { parseStrictJson } from '../input/strict-json.js';
 
 export { hostSocketPath, HOST_SOCKET_FILE_NAME } from './host-socket-path.js';
 export { MAX_HELLO_BYTES, encodeHelloLine, parseHelloReplyLine, readFirstLine, FirstLineError } from './hello-line.js';
@@ -48,9 +49,9 @@ export async function readHello(stream: Readable, options: { timeoutMs?: number 
   const line = await readFirstLine(stream, { timeoutMs: options.timeoutMs ?? HELLO_TIMEOUT_MS });
   let value: unknown;
   try {
-    value = JSON.parse(line.toString('utf8'));
+    value = parseStrictJson(line.toString('utf8'));
   } catch {
-    throw new LocalSocketError('the first line on the Airlock socket is not JSON: expected a hello such as {"hello":"connect","v":1,…}. Is this peer an airlock connect of the same version?');
+    throw new LocalSocketError('the first line on the Airlock socket is not strict JSON: expected a hello such as {"hello":"connect","v":1,…}. Is this peer an airlock connect of the same version?');
   }
   const parsed = HelloSchema.safeParse(value);
   if (!parsed.success) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { judgeClientMessage, judgeServerMessage, judgeServerResponse, type GateContext, type RequestJudgement, type ServerMessageJudgement } from '../engine/gate/gate.js';
-import { classifyJsonRpc, RPC_DENIED_BY_AIRLOCK, RPC_INVALID_REQUEST, RPC_PARSE_ERROR, type JsonRpcId, type JsonRpcMessage } from '../engine/gate/jsonrpc.js';
+import { RPC_DENIED_BY_AIRLOCK, RPC_INVALID_REQUEST, RPC_PARSE_ERROR, type JsonRpcId, type JsonRpcMessage } from '../engine/gate/jsonrpc.js';
 import type { JudgedCall } from '../engine/gate/judged-methods.js';
 import { verdict as buildVerdict, type Verdict } from '../engine/gate/verdict.js';
 import { canonicalJson } from '../engine/canonical-json.js';
