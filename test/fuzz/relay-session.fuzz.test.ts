@@ -188,7 +188,7 @@ describe('a relay session under fuzzing', () => {
           try {
             value = parseStrictJson(line);
           } catch (error) {
-            throw new Error(`the server received a message Airlock should have refused (${(error as Error).message}): ${line.slice(0, 200)}`);
+            throw new Error(`the server received a message Airlock should have refused (${(error as Error).message}): ${line.slice(0, 200)}`, { cause: error });
           }
           expect(isUnapprovedCall(value) && s.state !== 'RED' ? line : null, 'an unapproved call reached the server').toBeNull();
           expect(isJudgedNotification(value) ? line : null, 'a call sent as a notification reached the server').toBeNull();

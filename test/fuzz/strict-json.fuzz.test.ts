@@ -11,7 +11,7 @@ function outcome(text: string, maxDepth?: number): { value: unknown } | { refuse
     return { value: parseStrictJson(text, maxDepth === undefined ? {} : { maxDepth }) };
   } catch (error) {
     if (error instanceof JsonRefusal) return { refused: error.reason };
-    throw new Error(`parseStrictJson threw something other than a JsonRefusal: ${String(error)}`);
+    throw new Error(`parseStrictJson threw something other than a JsonRefusal: ${String(error)}`, { cause: error });
   }
 }
 
