@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseStrictJson } from '../input/strict-json.js';
 import { readPrivateFile, writeFileAtomically } from './private-file.js';
 
 /**
@@ -26,7 +27,13 @@ export function removeControlEndpoint(home: string): void {
 export function readControlEndpoint(home: string): ControlEndpoint | undefined {
   const text = readPrivateFile(path.join(home, CONTROL_ENDPOINT_FILE), 'control endpoint file', 'restart the Airlock host');
   if (text === undefined) return undefined;
-  const parsed = EndpointSchema.safeParse(JSON.parse(text));
+  let value: unknown;
+  try {
+    value = parseStrictJson(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = EndpointSchema.safeParse(value);
   if (!parsed.success) return undefined;
   try {
     process.kill(parsed.data.pid, 0);

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { ITEM_KINDS } from '../engine/surface.js';
+import { JsonRefusal, parseStrictJson } from '../input/strict-json.js';
 import { HostApiError, HostApiRequestSchema } from '../shared/host-api/index.js';
 import type { HostControl } from './control.js';
 import type { HostApiService } from './host-api-service.js';
@@ -11,7 +12,7 @@ import { SECURITY_HEADERS, serveStatic } from './http-static.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const ItemTarget = { server: z.string().min(1), kind: z.enum(ITEM_KINDS).optional(), key: z.string().min(1).optional() };
-const ApproveBody = z.strictObject({ ...ItemTarget, hash: z.string().min(1) });
+const ApproveBody = z.strictObject({ ...ItemTarget, hash: z.string().min(1), release: z.array(z.strictObject({ kind: z.enum(ITEM_KINDS), key: z.string().min(1) })).max(1000).optional() });
 const QuarantineBody = z.strictObject({ ...ItemTarget, reason: z.string().max(500).optional() });
 
 class HttpError extends Error {
@@ -96,8 +97,8 @@ export async function startControlHttp(control: HostControl, options: ControlHtt
       case 'GET /v1/tools':
         return control.tools(server);
       case 'POST /v1/approve': {
-        const { server: name, ...target } = parse(ApproveBody, await readBody(request));
-        return control.approve(name, target);
+        const { server: name, release, ...target } = parse(ApproveBody, await readBody(request));
+        return control.approve(name, release === undefined ? target : { ...target, release });
       }
       case 'POST /v1/quarantine': {
         const { server: name, ...target } = parse(QuarantineBody, await readBody(request));
@@ -164,9 +165,11 @@ function readBody(request: http.IncomingMessage): Promise<unknown> {
     });
     request.on('end', () => {
       try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        reject(new HttpError(400, 'the request body is not JSON'));
+        // Strict: a duplicate or "__proto__" key, or nesting past 128 levels, is refused here,
+        // before any schema or handler walks the value.
+        resolve(parseStrictJson(Buffer.concat(chunks).toString('utf8')));
+      } catch (error) {
+        reject(new HttpError(400, `the request body was refused: ${error instanceof JsonRefusal ? error.message : 'it is not JSON'}. Send one JSON object.`));
       }
     });
     request.on('error', reject);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { BypassingServer } from '../clients/bypass-watch.js';
 import type { ServerState } from '../engine/decision.js';
 import { ITEM_KINDS, type ItemKind } from '../engine/surface.js';
+import { JsonRefusal, MAX_JSON_DEPTH, parseStrictJson } from '../input/strict-json.js';
 import { LineFramer } from '../proxy/line-framer.js';
 import { hostSocketPath, readHelloReply, writeHello } from '../proxy/local-socket.js';
 import type { HoldView } from './host-events.js';
@@ -24,6 +25,14 @@ export interface ToolState {
   severity: string;
 }
 
+/** What an approval is bound to: the item (or, without a key, the whole server), the hash shown, and the quarantined items to release. */
+export interface ApproveTarget {
+  kind?: ItemKind;
+  key?: string;
+  hash: string;
+  release?: ReadonlyArray<{ kind: ItemKind; key: string }>;
+}
+
 /** What the CLI (and later the UI) asks of a Host, whether it runs in this process or behind the socket. */
 export interface HostControl {
   status(): { home: string; pid: number; sessions: number; servers: ServerSummary[] } | Promise<{ home: string; pid: number; sessions: number; servers: ServerSummary[] }>;
@@ -31,12 +40,14 @@ export interface HostControl {
   review(server?: string): ReviewItem[] | Promise<ReviewItem[]>;
   holdsList(): HoldView[] | Promise<HoldView[]>;
   tools(server?: string): ToolState[] | Promise<ToolState[]>;
-  approve(server: string, target: { kind?: ItemKind; key?: string; hash: string }): { state: ServerState; generation: number } | Promise<{ state: ServerState; generation: number }>;
+  /** A whole-server approval (no key) keeps items quarantined unless `release` names them. */
+  approve(server: string, target: ApproveTarget): { state: ServerState; generation: number } | Promise<{ state: ServerState; generation: number }>;
   quarantine(server: string, target: { kind?: ItemKind; key?: string; reason?: string }): { state: ServerState } | Promise<{ state: ServerState }>;
   bypassing(): BypassingServer[] | Promise<BypassingServer[]>;
 }
 
 const ItemTarget = { kind: z.enum(ITEM_KINDS).optional(), key: z.string().optional() };
+const Release = z.array(z.strictObject({ kind: z.enum(ITEM_KINDS), key: z.string().min(1) })).max(1000).optional();
 const ControlRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: z.number(), method: z.literal('status') }),
   z.object({ id: z.number(), method: z.literal('servers') }),
@@ -44,10 +55,13 @@ const ControlRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: z.number(), method: z.literal('bypassing') }),
   z.object({ id: z.number(), method: z.literal('review'), params: z.object({ server: z.string().optional() }) }),
   z.object({ id: z.number(), method: z.literal('tools'), params: z.object({ server: z.string().optional() }) }),
-  z.object({ id: z.number(), method: z.literal('approve'), params: z.object({ server: z.string(), target: z.object({ ...ItemTarget, hash: z.string() }) }) }),
+  z.object({ id: z.number(), method: z.literal('approve'), params: z.object({ server: z.string(), target: z.object({ ...ItemTarget, hash: z.string(), release: Release }) }) }),
   z.object({ id: z.number(), method: z.literal('quarantine'), params: z.object({ server: z.string(), target: z.object({ ...ItemTarget, reason: z.string().optional() }) }) }),
 ]);
 type ControlRequest = z.infer<typeof ControlRequestSchema>;
+
+/** Levels a reply adds around a value that was itself bounded at MAX_JSON_DEPTH (envelope, list, item, field). */
+export const REPLY_ENVELOPE_DEPTH = 8;
 
 /** Answers control requests (one JSON object a line) from a CLI connected to the Host's socket. */
 export function serveControl(socket: net.Socket, host: HostControl, log: (message: string) => void): void {
@@ -59,10 +73,11 @@ export function serveControl(socket: net.Socket, host: HostControl, log: (messag
   const answer = async (line: Buffer): Promise<void> => {
     let request: ControlRequest;
     try {
-      request = ControlRequestSchema.parse(JSON.parse(line.toString('utf8')));
+      request = ControlRequestSchema.parse(parseStrictJson(line.toString('utf8')));
     } catch (error) {
+      const why = error instanceof JsonRefusal ? `: ${error.message}` : '';
       log(`refused a malformed control request: ${(error as Error).message}`);
-      socket.write(`${JSON.stringify({ id: null, error: 'malformed control request' })}\n`);
+      socket.write(`${JSON.stringify({ id: null, error: `malformed control request${why}` })}\n`);
       return;
     }
     try {
@@ -110,7 +125,8 @@ export class RemoteHostControl implements HostControl {
     const framer = new LineFramer({
       maxBytes: 64 * 1024 * 1024,
       onLine: (line) => {
-        const reply = JSON.parse(line.toString('utf8')) as { id: number | null; result?: unknown; error?: string };
+        // The Host's own answer; its values may sit a few levels under the envelope, hence the slack.
+        const reply = parseStrictJson(line.toString('utf8'), { maxDepth: MAX_JSON_DEPTH + REPLY_ENVELOPE_DEPTH }) as { id: number | null; result?: unknown; error?: string };
         const w = reply.id === null ? undefined : this.waiting.get(reply.id);
         if (!w || reply.id === null) return;
         this.waiting.delete(reply.id);
@@ -175,7 +191,7 @@ export class RemoteHostControl implements HostControl {
   tools(server?: string) {
     return this.call<ToolState[]>('tools', { server });
   }
-  approve(server: string, target: { kind?: ItemKind; key?: string; hash: string }) {
+  approve(server: string, target: ApproveTarget) {
     return this.call<{ state: ServerState; generation: number }>('approve', { server, target });
   }
   quarantine(server: string, target: { kind?: ItemKind; key?: string; reason?: string }) {

@@ -75,10 +75,15 @@ export class HostApiService {
    */
   private approve(server: string, target: ApproveTarget): ReturnType<HostControl['approve']> {
     const control: HostControl = this.options.host;
-    const result = control.approve(server, target);
     const release = target.release ?? [];
+    const quarantined = (): Set<string> => new Set(listQuarantinedItems(this.options.store, server).map((q) => `${q.kind}\u0000${q.key}`));
+    const before = quarantined();
+    const stale = release.find((r) => !before.has(`${r.kind}\u0000${r.key}`));
+    // What the user ticked must still be quarantined: otherwise they decided on an older picture.
+    if (stale !== undefined) throw new HostApiError(`approval refused for "${server}": ${stale.kind} "${stale.key}" is not quarantined, so there is nothing to release. Look at the server again.`);
+    const result = control.approve(server, target);
     if (release.length === 0) return result;
-    const still = new Set(listQuarantinedItems(this.options.store, server).map((q) => `${q.kind}\u0000${q.key}`));
+    const still = quarantined();
     const kept = release.filter((r) => still.has(`${r.kind}\u0000${r.key}`));
     if (kept.length > 0) {
       throw new HostApiError(`"${server}" was approved, but ${kept.map((r) => `${r.kind} "${r.key}"`).join(', ')} is still quarantined: this Host did not release it. Approve that item on its own from the Review view.`);

@@ -30,16 +30,32 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
 
   program
     .command('approve')
-    .description('approve a server\'s live surface, or one tool of it, by the hash you reviewed')
+    .description('approve a server\'s live surface, or one tool of it, by the hash you reviewed; items you quarantined stay quarantined unless you --release them')
     .argument('<server>')
     .argument('[item]', 'a tool name (or, with --kind, a prompt, resource or template key)')
     .requiredOption('--hash <hash>', 'the hash shown by `airlock review` (the surface hash, or the item hash for one item)')
     .option('--kind <kind>', `the item's kind: ${ITEM_KINDS.join(', ')}`, 'tool')
-    .action(async (server: string, item: string | undefined, options: { hash: string; kind: string }, command: Command) => {
+    .option(
+      '--release <item>',
+      'with a whole-server approval: also lift the quarantine of this item (a tool name, or KIND:KEY such as prompt:summarize); repeat for more. Without it, quarantined items stay quarantined in the new baseline',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .action(async (server: string, item: string | undefined, options: { hash: string; kind: string; release: string[] }, command: Command) => {
       const kind = itemKind(options.kind);
+      const release = options.release.map(releaseTarget);
+      if (item !== undefined && release.length > 0) throw new UsageError('--release goes with a whole-server approval: leave out the item, or approve the item alone (that lifts its own quarantine)');
       await withHostControl(homeFrom(command, io), async (host) => {
-        const result = await refusalsAsUsage(() => host.approve(server, item === undefined ? { hash: options.hash } : { kind, key: item, hash: options.hash }));
+        const target = item === undefined ? { hash: options.hash, ...(release.length > 0 ? { release } : {}) } : { kind, key: item, hash: options.hash };
+        const result = await refusalsAsUsage(() => host.approve(server, target));
         io.out(`approved ${item === undefined ? `"${server}"` : `${kind} "${item}" on "${server}"`}: the server is ${result.state}, generation ${result.generation}\n`);
+        if (item === undefined) {
+          const still = new Set((await host.tools(server)).filter((t) => t.gate === 'quarantined').map((t) => t.tool));
+          const unreleased = release.filter((r) => r.kind === 'tool' && still.has(r.key));
+          if (unreleased.length > 0) throw new UsageError(`"${server}" was approved, but ${unreleased.map((r) => `tool "${r.key}"`).join(', ')} is still quarantined: this Host did not release it`);
+          for (const r of release) io.out(`released from quarantine: ${r.kind} "${r.key}"\n`);
+          for (const t of still) io.out(`still quarantined: tool "${t}" (lift it with a new approval and --release ${JSON.stringify(t)})\n`);
+        }
       });
       setExit(EXIT.OK);
     });
@@ -93,6 +109,15 @@ function approveHint(item: ReviewItem): string {
   if (item.hash === null) return `airlock approve ${item.server} --hash ${item.surfaceHash}`;
   const kind = item.kind === 'tool' ? '' : ` --kind ${item.kind}`;
   return `airlock approve ${item.server} ${JSON.stringify(item.key)}${kind} --hash ${item.hash}`;
+}
+
+/** `--release NAME` names a tool; `--release KIND:KEY` any item (`tool:a:b` for a tool whose name has a colon). */
+function releaseTarget(value: string): { kind: ItemKind; key: string } {
+  const colon = value.indexOf(':');
+  const kind = colon > 0 ? value.slice(0, colon) : '';
+  if ((ITEM_KINDS as readonly string[]).includes(kind) && colon < value.length - 1) return { kind: kind as ItemKind, key: value.slice(colon + 1) };
+  if (value === '') throw new UsageError('--release needs an item: a tool name, or KIND:KEY');
+  return { kind: 'tool', key: value };
 }
 
 function itemKind(value: string): ItemKind {

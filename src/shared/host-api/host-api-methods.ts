@@ -15,6 +15,7 @@ import {
   HoldSchema,
   HostStatusSchema,
   ItemKindSchema,
+  ItemRefSchema,
   ReviewItemSchema,
   ServerDetailSchema,
   ServerStateSchema,
@@ -37,9 +38,14 @@ export const HOST_API_METHODS = {
   holds: { params: none, result: z.array(HoldSchema) },
   recentCalls: { params: none, result: z.array(CallRowSchema) },
   callDetail: { params: z.strictObject({ id: z.string().min(1).max(100) }), result: CallDetailSchema },
-  /** Approve a server's live surface, or one item, by the hash the user was shown. */
+  /**
+   * Approve a server's live surface, or one item, by the hash the user was shown. A whole-server
+   * approval keeps every item the user quarantined quarantined, except those named in `release`.
+   */
   approve: {
-    params: z.strictObject({ server: ServerName, kind: ItemKindSchema.optional(), key: z.string().min(1).optional(), hash: z.string().min(1) }),
+    params: z
+      .strictObject({ server: ServerName, kind: ItemKindSchema.optional(), key: z.string().min(1).optional(), hash: z.string().min(1), release: z.array(ItemRefSchema).max(1000).optional() })
+      .refine((p) => p.release === undefined || p.key === undefined, { message: 'release goes with a whole-server approval only (no key)', path: ['release'] }),
     result: z.object({ state: ServerStateSchema, generation: z.number().int().nonnegative() }),
   },
   quarantine: {

@@ -99,6 +99,14 @@ export const GenerationSchema = z.object({
   approvedBy: z.string(),
 });
 
+/** One item of a server's surface, by kind and key: what a whole-server approval names to release from quarantine. */
+export const ItemRefSchema = z.strictObject({ kind: ItemKindSchema, key: z.string().min(1).max(2048) });
+export type ItemRef = z.infer<typeof ItemRefSchema>;
+
+/** An item the user quarantined on its own: its calls are denied and it is not served. */
+export const QuarantinedItemSchema = z.object({ kind: ItemKindSchema, key: z.string(), reason: z.string() });
+export type QuarantinedItem = z.infer<typeof QuarantinedItemSchema>;
+
 /** A server as the Servers view shows it: no argument or variable values (they may hold secrets). */
 export const ServerDetailSchema = z.object({
   summary: ServerSummarySchema,
@@ -108,6 +116,8 @@ export const ServerDetailSchema = z.object({
   envKeys: z.array(z.string()),
   secretKeys: z.array(z.string()),
   tools: z.array(ToolStateSchema),
+  /** Items quarantined one by one; a whole-server approval keeps them quarantined unless it releases them. */
+  quarantinedItems: z.array(QuarantinedItemSchema),
   generations: z.array(GenerationSchema),
 });
 export type ServerDetail = z.infer<typeof ServerDetailSchema>;
