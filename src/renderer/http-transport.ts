@@ -1,4 +1,8 @@
+import { JsonRefusal, MAX_JSON_DEPTH, parseStrictJson } from '../input/strict-json.js';
 import { HostApiError, HostApiResponseSchema, type HostApiTransport } from '../shared/host-api/index.js';
+
+/** The Host's answers wrap values bounded at MAX_JSON_DEPTH in a few levels of envelope. */
+const ANSWER_DEPTH = MAX_JSON_DEPTH + 8;
 
 const TOKEN_KEY = 'airlock.token';
 
@@ -34,7 +38,13 @@ export function httpTransport(origin: string, token: string, fetchImpl: typeof f
         throw new HostApiError('cannot reach the Airlock host: is `airlock serve` still running?');
       }
       if (response.status === 401) throw new HostApiError('the Airlock host refused this page\'s token: open the window again with the address from `airlock ui-url`.');
-      const body = HostApiResponseSchema.safeParse(await response.json().catch(() => null));
+      let json: unknown = null;
+      try {
+        json = parseStrictJson(await response.text(), { maxDepth: ANSWER_DEPTH });
+      } catch (error) {
+        if (error instanceof JsonRefusal && error.reason !== 'syntax') throw new HostApiError(`the Airlock host's answer to ${method} was refused: ${error.message}`);
+      }
+      const body = HostApiResponseSchema.safeParse(json);
       if (!body.success) throw new HostApiError(`the Airlock host answered ${method} with something unexpected (HTTP ${response.status})`);
       if (!body.data.ok) throw new HostApiError(body.data.error);
       return body.data.result;
@@ -65,7 +75,11 @@ export function httpTransport(origin: string, token: string, fetchImpl: typeof f
   };
 }
 
-/** Reads `data: {json}` events (one line each, blank-line separated) until the stream ends. */
+/**
+ * Reads `data: {json}` events (one line each, blank-line separated) until the stream ends. An
+ * event that is not strict JSON (duplicate or "__proto__" keys, nesting past the bound) is
+ * dropped, and so is one the view fails on: the views reload from queries on the next event.
+ */
 export async function readEventStream(body: ReadableStream<Uint8Array>, onEvent: (event: unknown) => void): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -84,10 +98,16 @@ export async function readEventStream(body: ReadableStream<Uint8Array>, onEvent:
         .map((line) => line.slice(5).trimStart())
         .join('\n');
       if (data === '') continue;
+      let event: unknown;
       try {
-        onEvent(JSON.parse(data));
+        event = parseStrictJson(data, { maxDepth: ANSWER_DEPTH });
       } catch {
-        // A malformed event is skipped; the views reload from queries on the next one.
+        continue;
+      }
+      try {
+        onEvent(event);
+      } catch {
+        // One view's failure must not end the stream for the others.
       }
     }
   }
