@@ -22,6 +22,7 @@ function detailOf(summary: ServerSummary): ServerDetail {
     envKeys: ['NOTES_DIR'],
     secretKeys: ['API_TOKEN'],
     tools: [{ server: summary.name, tool: 'read_file', status: 'changed', gate: 'HOLD', severity: 'high' }],
+    quarantinedItems: [],
     generations: [{ generation: 1, surfaceHash: GEN1_HASH, approvedAt: '2026-11-20T10:00:00.000Z', approvedBy: 'cli' }],
   };
 }
@@ -103,37 +104,11 @@ describe('the Servers view', () => {
     expect(host.calls.filter((c) => c.method === 'quarantine')).toEqual([{ method: 'quarantine', params: { server: 'github' } }]);
   });
 
-  it('approves the live surface with exactly the hash it shows', async () => {
-    const host = serversHost({ approve: () => ({ state: 'GREEN', generation: 2 }) });
-    renderServers(host);
-    const panel = await openServer('filesystem');
-    const button = await within(panel).findByRole('button', { name: 'Approve live surface (new baseline)' });
-    const shown = within(panel).getByTitle(LIVE_HASH);
-    expect(shown.textContent).toBe('sha256:4b4b4b4b4b4b…');
-    await userEvent.click(button);
-    expect(await within(panel).findByText(/Approved the live surface of "filesystem": it is GREEN at generation 2/)).toBeTruthy();
-    expect(host.calls.filter((c) => c.method === 'approve')).toEqual([{ method: 'approve', params: { server: 'filesystem', hash: shown.getAttribute('title') } }]);
-  });
-
   it('offers no approval for a server serving what was approved', async () => {
     renderServers(serversHost());
     const panel = await openServer('github');
     await within(panel).findByRole('button', { name: 'Quarantine server' });
     expect(within(panel).queryByRole('button', { name: /Approve live surface/ })).toBeNull();
-  });
-
-  it('shows the Host’s reason when it refuses an approval', async () => {
-    const host = serversHost({
-      approve: () => {
-        throw new Error('the live surface of "filesystem" changed again since you were shown it: review it again');
-      },
-    });
-    renderServers(host);
-    const panel = await openServer('filesystem');
-    await userEvent.click(await within(panel).findByRole('button', { name: 'Approve live surface (new baseline)' }));
-    expect((await within(panel).findByRole('alert')).textContent).toBe(
-      'Could not approve "filesystem": the live surface of "filesystem" changed again since you were shown it: review it again',
-    );
   });
 
   it('reloads the list when a server changes state', async () => {

@@ -36,7 +36,16 @@ export function ServerDetailPanel({ server, onChanged }: { server: string; onCha
         </p>
       )}
       <div className="server-actions">
-        {summary.state !== 'GREEN' && <ApproveSurfaceAction server={server} surfaceHash={detail.data.liveSurfaceHash} onDone={changed} />}
+        {(summary.state !== 'GREEN' || detail.data.quarantinedItems.length > 0) && (
+          <ApproveSurfaceAction
+            server={server}
+            state={summary.state}
+            generation={summary.generation}
+            surfaceHash={detail.data.liveSurfaceHash}
+            quarantinedItems={detail.data.quarantinedItems}
+            onDone={changed}
+          />
+        )}
         {summary.state !== 'RED' && <QuarantineAction server={server} onDone={changed} />}
       </div>
       <ServerLaunch detail={detail.data} />
