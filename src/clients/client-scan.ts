@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import type { ClientAdapter, ClientDirs, ClientId, ClientServerEntry, ConfigFileRef } from './client-adapter.js';
 import { ClientShapeError } from './client-adapter.js';
 import { CLIENT_ADAPTERS } from './adapters/index.js';
+import { ConfigReadError, configSizeCap, readConfigBytes } from './config-read.js';
 import { ConfigParseError, parseConfigText } from './config-syntax.js';
 import { checkRoutable, routedServer, type RouteCheck } from './entry-routing.js';
 
@@ -53,16 +53,19 @@ export function scanClients(dirs: ClientDirs, only?: readonly ClientId[]): Scann
   });
 }
 
-/** One file: undefined when it does not exist. */
+/**
+ * One file: undefined when it does not exist. Never throws for what the file holds: the Host's
+ * bypass watch calls this on a timer, where an exception would end the Host.
+ */
 export function scanFile(adapter: ClientAdapter, ref: ConfigFileRef): ScannedFile | UnreadableFile | undefined {
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   try {
-    bytes = fs.readFileSync(ref.path);
+    bytes = readConfigBytes(ref.path, configSizeCap(ref));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    return { ref, error: `${ref.path} cannot be read (${code ?? (error as Error).message}); Airlock left it untouched` };
+    if (error instanceof ConfigReadError) return { ref, error: error.message };
+    return { ref, error: `${ref.path} cannot be read (${(error as Error).message}); Airlock left it untouched` };
   }
+  if (bytes === undefined) return undefined;
   const text = bytes.toString('utf8');
   try {
     const document = parseConfigText(text, ref.format, ref.path);
@@ -71,7 +74,7 @@ export function scanFile(adapter: ClientAdapter, ref: ConfigFileRef): ScannedFil
   } catch (error) {
     if (error instanceof ConfigParseError) return { ref, error: error.message };
     if (error instanceof ClientShapeError) return { ref, error: `${ref.path}: ${error.message}; Airlock left it untouched. Fix it in ${adapter.displayName}'s settings and run the command again.` };
-    throw error;
+    return { ref, error: `${ref.path} cannot be read as ${adapter.displayName}'s config (${(error as Error).message}); Airlock left it untouched` };
   }
 }
 

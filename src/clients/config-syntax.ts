@@ -1,9 +1,11 @@
 import * as TOML from '@decimalturn/toml-patch';
-import { applyEdits, modify, parse as parseJsonc, printParseErrorCode, type FormattingOptions, type ParseError } from 'jsonc-parser';
+import { applyEdits, modify, printParseErrorCode, visit, type FormattingOptions, type ParseErrorCode } from 'jsonc-parser';
 import { isDeepStrictEqual } from 'node:util';
 import { parseDocument, type Document } from 'yaml';
 import { applyPatch, structuredPatch } from 'diff';
+import { jsonDepthExceeds } from '../input/strict-json.js';
 import type { ConfigFormat, DocPath } from './client-adapter.js';
+import { nestingPastLimit } from './config-depth.js';
 
 /**
  * Reading and editing client config files without reprinting them. JSONC goes through
@@ -30,17 +32,52 @@ export interface DocEdit {
   value: unknown;
 }
 
-/** The parsed value of a config file; an empty file is an empty object. */
+/**
+ * Deepest nesting of lists and tables a client config may have. Real ones nest a handful of
+ * levels (.claude.json's projects → folder → mcpServers → server → env); the bound keeps every
+ * recursive reader after this one (the parsers, the edit check, structuredClone) off the stack limit.
+ */
+export const MAX_CONFIG_DEPTH = 128;
+
+/**
+ * The parsed value of a config file; an empty file is an empty object. Objects keep every key as
+ * an own property, "__proto__" and "constructor" included, so that every server a client would
+ * start is seen: read keys with Object.hasOwn / Object.entries, never `key in obj` or `obj[key]`.
+ */
 export function parseConfigText(text: string, format: ConfigFormat, file: string): unknown {
   const body = stripBom(text);
+  const tooDeep = nestingPastLimit(body, format, MAX_CONFIG_DEPTH);
+  if (tooDeep !== undefined) throw tooDeepError(body, tooDeep, file);
+  let value: unknown;
+  try {
+    value = parseBody(body, format, file);
+  } catch (error) {
+    // Nesting the bracket count cannot see (TOML dotted keys, YAML block indentation) may still
+    // overflow a parser's stack: that is this file's problem, reported like any other.
+    if (error instanceof RangeError) throw tooDeepError(body, 0, file);
+    throw error;
+  }
+  // YAML aliases nest a value without nesting its text; measured without recursion.
+  if (jsonDepthExceeds(value, MAX_CONFIG_DEPTH)) throw tooDeepError(body, 0, file);
+  return value;
+}
+
+function parseBody(body: string, format: ConfigFormat, file: string): unknown {
   switch (format) {
     case 'jsonc':
       return parseJsoncText(body, file);
     case 'toml':
+      // toml-patch builds objects without a prototype: "__proto__" stays a key.
       return parseTomlText(body, file);
     case 'yaml':
+      // yaml's toJS defines a "__proto__" key as an own property (it never assigns it).
       return yamlDocument(body, file).toJS({ maxAliasCount: 1000 }) ?? {};
   }
+}
+
+function tooDeepError(text: string, offset: number, file: string): ConfigParseError {
+  const { line, column } = lineAndColumn(text, offset);
+  return new ConfigParseError(file, line, column, `it nests lists and objects deeper than ${MAX_CONFIG_DEPTH} levels`);
 }
 
 /**
@@ -76,15 +113,53 @@ function stripBom(text: string): string {
   return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
+/**
+ * JSONC into objects without a prototype. jsonc-parser's own `parse` assigns keys, so a server
+ * named "__proto__" would become the prototype of `mcpServers` and vanish from every listing
+ * while Claude Desktop (JSON.parse) still starts it. Duplicate keys: the last one wins, as with
+ * JSON.parse and jsonc-parser.
+ */
 function parseJsoncText(text: string, file: string): unknown {
-  const errors: ParseError[] = [];
-  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true, allowEmptyContent: true });
-  const first = errors[0];
-  if (first !== undefined) {
-    const { line, column } = lineAndColumn(text, first.offset);
-    throw new ConfigParseError(file, line, column, describeJsoncError(printParseErrorCode(first.error)));
+  let root: unknown;
+  let firstError: { code: ParseErrorCode; offset: number } | undefined;
+  const open: { container: Record<string, unknown> | unknown[]; key: string }[] = [];
+  const put = (value: unknown): void => {
+    const top = open.at(-1);
+    if (top === undefined) root = value;
+    else if (Array.isArray(top.container)) top.container.push(value);
+    else top.container[top.key] = value;
+  };
+  visit(
+    text,
+    {
+      onObjectBegin: () => {
+        const object = Object.create(null) as Record<string, unknown>;
+        put(object);
+        open.push({ container: object, key: '' });
+      },
+      onObjectProperty: (name) => {
+        const top = open.at(-1);
+        if (top !== undefined) top.key = name;
+      },
+      onObjectEnd: () => void open.pop(),
+      onArrayBegin: () => {
+        const array: unknown[] = [];
+        put(array);
+        open.push({ container: array, key: '' });
+      },
+      onArrayEnd: () => void open.pop(),
+      onLiteralValue: (value: unknown) => put(value),
+      onError: (code, offset) => {
+        firstError ??= { code, offset };
+      },
+    },
+    { allowTrailingComma: true, allowEmptyContent: true, disallowComments: false },
+  );
+  if (firstError !== undefined) {
+    const { line, column } = lineAndColumn(text, firstError.offset);
+    throw new ConfigParseError(file, line, column, describeJsoncError(printParseErrorCode(firstError.code)));
   }
-  return value ?? {};
+  return root ?? {};
 }
 
 function describeJsoncError(code: string): string {
@@ -163,9 +238,12 @@ function editYaml(text: string, edits: readonly DocEdit[], file: string): string
   return after;
 }
 
-/** Applies edits to a plain value (sets create missing objects along the way). */
+/**
+ * Applies edits to a plain value (sets create missing objects along the way). Keys are read and
+ * defined as own properties: an assignment to "__proto__" would change a prototype instead.
+ */
 export function applyToValue(root: unknown, edits: readonly DocEdit[]): unknown {
-  let result: unknown = root ?? {};
+  let result: unknown = root ?? Object.create(null);
   for (const edit of edits) {
     if (edit.path.length === 0) {
       result = edit.value;
@@ -173,22 +251,30 @@ export function applyToValue(root: unknown, edits: readonly DocEdit[]): unknown 
     }
     let parent = result as Record<string | number, unknown>;
     for (const key of edit.path.slice(0, -1)) {
-      const next = parent[key];
+      const next = ownValue(parent, key);
       if (typeof next !== 'object' || next === null) {
         if (edit.value === undefined) break;
-        parent[key] = {};
+        defineOwn(parent, key, Object.create(null));
       }
-      parent = parent[key] as Record<string | number, unknown>;
+      parent = ownValue(parent, key) as Record<string | number, unknown>;
     }
     const last = edit.path.at(-1) as string | number;
     if (edit.value === undefined) {
       if (Array.isArray(parent) && typeof last === 'number') parent.splice(last, 1);
-      else if (typeof parent === 'object' && parent !== null) delete parent[last];
+      else if (typeof parent === 'object' && parent !== null && Object.hasOwn(parent, last)) delete parent[last];
     } else {
-      parent[last] = structuredClone(edit.value);
+      defineOwn(parent, last, structuredClone(edit.value));
     }
   }
   return result;
+}
+
+function ownValue(container: Record<string | number, unknown>, key: string | number): unknown {
+  return Object.hasOwn(container, key) ? container[key] : undefined;
+}
+
+function defineOwn(container: Record<string | number, unknown>, key: string | number, value: unknown): void {
+  Object.defineProperty(container, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** Values compared as JSON: TOML dates and YAML scalars become their JSON form. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { danglingLinkMessage, danglingLinkTarget, readConfigBytes } from './config-read.js';
 
 /**
  * Writing a client's config file so that no byte of the user's is lost: the bytes are checked
@@ -30,16 +31,44 @@ export interface ConfigWrite {
 /** Test hook: pause between the temp file's fsync and the rename, so a test can kill the process there. */
 const PAUSE_BEFORE_RENAME = 'AIRLOCK_TEST_PAUSE_BEFORE_RENAME';
 
-/** Writes `content` over `path` atomically; returns the backup's path. */
+/** A config path that cannot be written through (a dangling symbolic link): nothing was written. */
+export class ConfigTargetError extends Error {
+  override name = 'ConfigTargetError';
+}
+
+/**
+ * The file a write to `file` must replace. A symbolic link (dotfile managers link client configs
+ * into a repository) is followed to its final target, so the temp file is renamed over the
+ * target and the link stays a link pointing where it pointed; renaming over the link itself
+ * would replace it with a regular file and cut the user's dotfiles off from the client.
+ */
+export function writeTarget(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch (error) {
+    const target = danglingLinkTarget(file);
+    if (target !== undefined) throw new ConfigTargetError(danglingLinkMessage(file, target));
+    throw error;
+  }
+}
+
+/** Writes `content` over `path` (or the file it links to) atomically; returns the backup's path. */
 export function writeConfigFile(write: ConfigWrite): string {
-  const stat = fs.statSync(write.path);
-  const current = fs.readFileSync(write.path);
-  if (!current.equals(write.expected)) {
+  const target = writeTarget(write.path);
+  const stat = fs.statSync(target);
+  // The same cap as the read the change was planned from: a file swapped for a device or a huge one is not read whole.
+  let current: Buffer | undefined;
+  try {
+    current = readConfigBytes(target, write.expected.length);
+  } catch {
+    current = undefined;
+  }
+  if (current === undefined || !current.equals(write.expected)) {
     throw new ConfigChangedError(`${write.path} changed while Airlock was preparing its change (another program saved it); nothing was written. Run the command again.`);
   }
-  removeStaleTempFiles(write.path);
+  removeStaleTempFiles(target);
   const backup = writeBackup(write.backupDir, write.label, write.path, current);
-  const temp = path.join(path.dirname(write.path), `.${path.basename(write.path)}.airlock-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.airlock-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   const mode = stat.mode & 0o7777;
   const fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
   try {
@@ -61,12 +90,12 @@ export function writeConfigFile(write: ConfigWrite): string {
   }
   pauseForTest(temp);
   try {
-    fs.renameSync(temp, write.path);
+    fs.renameSync(temp, target);
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw error;
   }
-  fsyncDir(path.dirname(write.path));
+  fsyncDir(path.dirname(target));
   return backup;
 }
 

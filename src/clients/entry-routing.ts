@@ -62,7 +62,8 @@ export function checkRoutable(entry: ClientServerEntry, clientName: string): Rou
   }
   const result: ServerImport = { command: entry.command, args: [...(entry.args ?? [])], env: {}, envFrom: {}, secrets: {} };
   for (const [key, value] of Object.entries(entry.env ?? {})) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return { ok: false, reason: `its variable ${JSON.stringify(key)} is not a name Airlock can set` };
+    // "__proto__" matches the pattern but cannot be carried: every object it passes through (the registry's schema too) would take it for a prototype.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || key === '__proto__') return { ok: false, reason: `its variable ${JSON.stringify(key)} is not a name Airlock can set` };
     const reference = VARIABLE_REFERENCE.exec(value);
     if (reference !== null) {
       result.envFrom[key] = reference[1] ?? reference[2] ?? reference[3] ?? '';

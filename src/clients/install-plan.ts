@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ClientAdapter, ClientServerEntry, Launcher } from './client-adapter.js';
 import type { ScannedClient, ScannedFile, UnreadableFile } from './client-scan.js';
+import { readConfigBytes } from './config-read.js';
 import { editConfigText, type DocEdit } from './config-syntax.js';
 import { writeConfigFile } from './config-writer.js';
 import type { ServerImport } from './entry-routing.js';
@@ -109,7 +109,7 @@ export function applyInstall(plan: InstallPlan, recordDir: string): InstalledFil
 /** Whether a file still has the exact bytes planned against (used to refuse stale plans early). */
 export function unchangedSince(file: ScannedFile): boolean {
   try {
-    return fs.readFileSync(file.ref.path).equals(file.bytes);
+    return readConfigBytes(file.ref.path, file.bytes.length)?.equals(file.bytes) === true;
   } catch {
     return false;
   }

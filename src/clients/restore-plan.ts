@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ClientAdapter } from './client-adapter.js';
+import { configSizeCap, readConfigBytes } from './config-read.js';
 import { parseConfigText, editConfigText, type DocEdit } from './config-syntax.js';
 import { writeConfigFile } from './config-writer.js';
 import { routedServer } from './entry-routing.js';
@@ -61,13 +62,9 @@ export function planRestore(recordDir: string, adapters: readonly ClientAdapter[
 }
 
 function planFileRestore(recordDir: string, adapter: ClientAdapter, record: FileRecord): FileRestorePlan | string {
-  let current: Buffer;
-  try {
-    current = fs.readFileSync(record.path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `${record.path} no longer exists; there is nothing to restore (its backups stay in ${path.join(recordDir, BACKUPS_DIR_NAME)})`;
-    throw error;
-  }
+  // Through a symbolic link to the file it names; a dangling link, a device or a huge file is refused with its reason.
+  const current = readConfigBytes(record.path, configSizeCap({ client: record.client, scope: 'user' }));
+  if (current === undefined) return `${record.path} no longer exists; there is nothing to restore (its backups stay in ${path.join(recordDir, BACKUPS_DIR_NAME)})`;
   let bytes = current;
   let remaining = record.steps.length;
   while (remaining > 0) {

@@ -59,7 +59,8 @@ export function readStandardEntry(raw: unknown, where: Pick<ClientServerEntry, '
     transport: 'stdio',
     command: entry.command,
     args: entry.args ?? [],
-    env: entry.env ?? {},
+    // From the file's own object, not zod's copy: zod builds a record by assignment, which drops a "__proto__" key.
+    env: isPlainObject(raw.env) ? (Object.fromEntries(Object.entries(raw.env)) as Record<string, string>) : {},
     disabled,
     ...(unsupported.length > 0 ? { unsupported } : {}),
   };

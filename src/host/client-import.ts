@@ -47,7 +47,7 @@ export class ServerImportNamer {
       isDeepStrictEqual(config.env, serverImport.env) &&
       isDeepStrictEqual(config.envFrom, serverImport.envFrom) &&
       isDeepStrictEqual([...config.secretKeys].sort(), Object.keys(serverImport.secrets).sort()) &&
-      Object.entries(serverImport.secrets).every(([key, value]) => stored[key]?.reveal() === value)
+      Object.entries(serverImport.secrets).every(([key, value]) => Object.hasOwn(stored, key) && stored[key]?.reveal() === value)
     );
   }
 

@@ -3,7 +3,7 @@ import { CLIENT_IDS, type ClientId } from '../../clients/client-adapter.js';
 import { scanClients } from '../../clients/client-scan.js';
 import { clientsListJson } from '../../clients/clients-report.js';
 import { ClientsLockError, acquireClientsLock } from '../../clients/clients-lock.js';
-import { ConfigChangedError } from '../../clients/config-writer.js';
+import { ConfigChangedError, ConfigTargetError } from '../../clients/config-writer.js';
 import { openStore, StoreError, type Store } from '../../engine/store/index.js';
 import { carryOutInstall, carryOutRestore, clientRecordsDir, proposeInstall, proposeRestore } from '../../host/client-changes.js';
 import { clientDirsFrom } from '../client-dirs-option.js';
@@ -121,7 +121,7 @@ async function withLockAndStore(home: string, fn: (store: Store) => Promise<void
       store.close();
     }
   } catch (error) {
-    if (error instanceof ConfigChangedError || error instanceof StoreError) throw new UsageError(error.message, EXIT.FAILED);
+    if (error instanceof ConfigChangedError || error instanceof ConfigTargetError || error instanceof StoreError) throw new UsageError(error.message, EXIT.FAILED);
     throw error;
   } finally {
     lock.release();

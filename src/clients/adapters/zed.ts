@@ -42,7 +42,8 @@ function readEntry(name: string, raw: unknown): ZedServerEntry {
     return { ...where, transport: 'stdio', disabled, unsupported: ['a Zed extension starts it with a command of its own'] };
   }
   const legacy = isPlainObject(raw.command) ? raw.command : undefined;
-  const flat = legacy === undefined ? raw : { ...legacy, command: legacy.path };
+  // Without a prototype, like the parsed document, so that reading a key never finds an inherited one.
+  const flat = legacy === undefined ? raw : Object.assign(Object.create(null) as Record<string, unknown>, legacy, { command: legacy.path });
   const entry: ZedServerEntry = readStandardEntry(flat, where, { isDisabled: () => disabled });
   // remote: true runs the server on the remote-development host, where Airlock is not.
   if (raw.remote === true) entry.unsupported = [...(entry.unsupported ?? []), 'it sets "remote": true (it runs on the remote host)'];
