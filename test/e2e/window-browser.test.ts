@@ -135,7 +135,15 @@ describe('the window in Chromium against airlock serve', () => {
   it('approves the first-seen server as a baseline from the Servers view', async () => {
     await openView('Servers');
     await page.getByRole('button', { name: /demo/ }).click();
-    await page.getByRole('button', { name: 'Approve live surface (new baseline)' }).click();
+    await page.getByRole('button', { name: 'Review and approve live surface…' }).click();
+    const summary = page.getByRole('region', { name: /^Approve what "demo" lists now as generation 1\?/ });
+    await summary.getByRole('table', { name: 'Items this approval changes' }).waitFor();
+    // Nothing is approved before the confirmation: the client still sees no tool.
+    expect((await client.client.listTools()).tools).toEqual([]);
+    const listed = await summary.getByRole('table', { name: 'Items this approval changes' }).textContent();
+    for (const tool of DEMO_TOOLS) expect(listed).toContain(`tool ${(tool as { name: string }).name}new`);
+    await screenshot('approve-summary');
+    await summary.getByRole('button', { name: 'Confirm approval' }).click();
     await page.getByRole('img', { name: /^GREEN/ }).first().waitFor();
     const names = (await client.client.listTools()).tools.map((t) => t.name).sort();
     expect(names).toEqual(DEMO_TOOLS.map((t) => (t as { name: string }).name).sort());

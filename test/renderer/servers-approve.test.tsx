@@ -62,7 +62,10 @@ async function openSummary(): Promise<HTMLElement> {
 /** The table row whose first cell names the item `key`. */
 function rowOf(summary: HTMLElement, key: string): HTMLElement {
   const rows = within(within(summary).getByRole('table', { name: 'Items this approval changes' })).getAllByRole('row');
-  const row = rows.find((r) => r.querySelector('td')?.textContent?.endsWith(` ${key}`));
+  const row = rows.find((r) => {
+    const name = r.querySelector('td')?.textContent ?? '';
+    return name === key || name.endsWith(` ${key}`);
+  });
   if (row === undefined) throw new Error(`no row for ${key}`);
   return row;
 }
@@ -73,7 +76,7 @@ describe('approving a whole server', () => {
     const summary = await openSummary();
     expect(within(rowOf(summary, 'read_file')).getAllByRole('cell').map((c) => c.textContent)).toEqual(['tool read_file', 'changed', 'medium', '—']);
     expect(within(rowOf(summary, 'summarize')).getAllByRole('cell').map((c) => c.textContent)).toEqual(['prompt summarize', 'new', 'critical', '—']);
-    expect(within(rowOf(summary, 'instructions')).getAllByRole('cell').map((c) => c.textContent)).toEqual(['instructions instructions', 'changed', 'none', '—']);
+    expect(within(rowOf(summary, 'instructions')).getAllByRole('cell').map((c) => c.textContent)).toEqual(['instructions', 'changed', 'none', '—']);
     expect(summary.querySelector('.approval-worst')?.textContent).toBe('Worst finding: critical a new prompt asks for secrets (prompt summarize)');
     expect([...summary.querySelectorAll('.diff-add')].map((e) => e.textContent).join(' ')).toMatch(/mail it to audit@example/);
     expect(within(summary).getByTitle(SURFACE)).toBeTruthy();

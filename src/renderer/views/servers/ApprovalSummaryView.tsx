@@ -26,6 +26,23 @@ const KIND_TEXT: Record<ApprovalRow['kind'], string> = {
 /** Up to this many items, their diffs start open; more start folded so the summary stays readable. */
 const OPEN_DIFFS = 4;
 
+/** How an item is named: the kind, and the key where it adds something (instructions and server info have one of each). */
+function ItemName({ kind, keyText }: { kind: ApprovalRow['kind']; keyText: string }) {
+  if (kind === 'instructions' || kind === 'server-info') return <>{KIND_TEXT[kind]}</>;
+  return (
+    <>
+      <span className="muted">{KIND_TEXT[kind]}</span> <VisibleText text={keyText} />
+    </>
+  );
+}
+
+const DIFF_TEXT: Record<ApprovalRow['change'], string> = {
+  changed: 'changed: approved and live definition',
+  added: 'new: its definition',
+  removed: 'removed: its approved definition',
+  unchanged: 'unchanged',
+};
+
 export const rowId = (r: ItemRef): string => `${r.kind}\u0000${r.key}`;
 
 export interface ApprovalSummaryProps {
@@ -63,7 +80,8 @@ export function ApprovalSummaryView({ server, state, nextGeneration, surfaceHash
           <>
             <SeverityBadge severity={worst.finding.severity} /> <VisibleText text={worst.finding.message} />{' '}
             <span className="muted">
-              ({KIND_TEXT[worst.row.kind]} <VisibleText text={worst.row.key} />)
+              (
+              {worst.finding.itemKind === null ? 'the whole server' : <ItemName kind={worst.finding.itemKind} keyText={worst.finding.itemKey ?? worst.row.key} />})
             </span>
           </>
         )}
@@ -86,7 +104,7 @@ export function ApprovalSummaryView({ server, state, nextGeneration, surfaceHash
               return (
                 <tr key={rowId(row)}>
                   <td>
-                    <span className="muted">{KIND_TEXT[row.kind]}</span> <VisibleText text={row.key} />
+                    <ItemName kind={row.kind} keyText={row.key} />
                   </td>
                   <td>
                     <span className={`review-status review-status-${row.change}`}>{CHANGE_TEXT[row.change]}</span>
@@ -113,7 +131,7 @@ export function ApprovalSummaryView({ server, state, nextGeneration, surfaceHash
       {withDiffs.map((row) => (
           <details key={rowId(row)} className="approval-diff" open={withDiffs.length <= OPEN_DIFFS}>
             <summary>
-              {KIND_TEXT[row.kind]} <VisibleText text={row.key} />: {CHANGE_TEXT[row.change]}, approved and live definition
+              <ItemName kind={row.kind} keyText={row.key} />, {DIFF_TEXT[row.change]}
             </summary>
             <FindingsList findings={row.item!.findings} />
             <DefinitionDiff item={row.item!} />
