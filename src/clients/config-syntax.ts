@@ -183,7 +183,10 @@ function yamlDocument(text: string, file: string): Document {
   const first = doc.errors[0];
   if (first !== undefined) {
     const where = first.linePos?.[0] ?? { line: 1, col: 1 };
-    throw new ConfigParseError(file, where.line, where.col, first.message.split('\n')[0] ?? first.code);
+    // yaml catches its own stack overflow (block nesting the bracket count cannot see) and reports it as an error.
+    const overflow = first.message.startsWith('Maximum call stack size exceeded');
+    const reason = overflow ? `it nests lists and objects deeper than ${MAX_CONFIG_DEPTH} levels` : (first.message.split('\n')[0] ?? first.code);
+    throw new ConfigParseError(file, where.line, where.col, reason);
   }
   return doc;
 }
