@@ -154,7 +154,10 @@ export class RelaySession {
     const { verdict, message, call } = judgement;
     if (call || verdict.decision !== 'ALLOW') this.hooks.judged(judgement);
     if (!message) {
-      if (verdict.decision === 'DENY') this.toClientError(idOf(line), verdict.error?.code ?? RPC_PARSE_ERROR, verdict.reason);
+      // The id is taken only from a message the gate read as a request; with bytes it could not
+      // read (not UTF-8, not JSON, too large) or a key given twice, even the id is in doubt.
+      const id = ID_READABLE.has(verdict.code) ? idOf(line) : null;
+      if (verdict.decision === 'DENY') this.toClientError(id, verdict.error?.code ?? RPC_PARSE_ERROR, verdict.reason);
       return;
     }
     if (message.kind === 'request') this.noteClientRequest(message.message.method, message.message.params, message.message.id);
@@ -464,6 +467,9 @@ export class RelaySession {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Refusals of messages the gate parsed as a whole, so their id is the one every reader sees. */
+const ID_READABLE = new Set(['structure.depth', 'structure.prototype-key', 'structure.not-jsonrpc']);
 
 const idKey = (id: JsonRpcId): string => `${typeof id}:${id}`;
 

@@ -26,6 +26,7 @@
 //     { "on": "initialized", "method": "sampling/createMessage" | "elicitation/create" | "roots/list", "params": { ... } }
 //   ],
 //   "listChanged": "initialized" | "call:<tool name>",  // when to send notifications/tools/list_changed
+//   "listDelayMs": 0,                         // answer list requests this much later (a slow re-list)
 //   "calls": {                                // how tools/call answers, by tool name ("*" for any)
 //     "<name>": { "text": "answer text" }
 //             | { "deep": 5000 }              // a result nested N arrays deep, built as text
@@ -117,7 +118,9 @@ function handle(line) {
     fire('initialize');
   } else if (Object.hasOwn(LISTS, method)) {
     const field = LISTS[method];
-    send({ jsonrpc: '2.0', id, result: { [field]: s[field] ?? [], ...(s.extra?.[method] ?? {}) } });
+    const answer = () => send({ jsonrpc: '2.0', id, result: { [field]: s[field] ?? [], ...(s.extra?.[method] ?? {}) } });
+    if (Number.isInteger(s.listDelayMs) && s.listDelayMs > 0) setTimeout(answer, s.listDelayMs);
+    else answer();
   } else if (method === 'tools/call') {
     answerCall(id, params, s);
   } else if (method === 'resources/read') {

@@ -80,13 +80,13 @@ export function judgeClientMessage(raw: string | Uint8Array, ctx: GateContext, r
       return fail(verdict('DENY', 'R0', 'structure.not-json', `message to "${ctx.server}" is not valid JSON; it was not forwarded`, RPC_PARSE_ERROR));
     }
     // Valid JSON that Airlock will not read one way while the server might read it another.
-    const decision = isNotificationShaped(JSON.parse(text)) ? 'SILENCE' : 'DENY';
+    const decision = answerable(JSON.parse(text)) ? 'DENY' : 'SILENCE';
     return fail(verdict(decision, 'R0', `structure.${error.reason}`, `message to "${ctx.server}" was refused: ${error.message}; it was not forwarded`, RPC_INVALID_REQUEST));
   }
   const message = classifyJsonRpc(value);
   if (message.kind === 'invalid') {
     // A notification has nobody to answer: drop it on purpose rather than reply to no one.
-    const decision = isNotificationShaped(value) ? 'SILENCE' : 'DENY';
+    const decision = answerable(value) ? 'DENY' : 'SILENCE';
     return fail(verdict(decision, 'R0', 'structure.not-jsonrpc', `message to "${ctx.server}" is not valid JSON-RPC 2.0 (${message.reason}); it was not forwarded`, RPC_INVALID_REQUEST));
   }
   const judged = judgeParsed(message, ctx, rules);
@@ -97,8 +97,16 @@ function fail(v: Verdict): RequestJudgement {
   return { verdict: v, message: null, call: null };
 }
 
-function isNotificationShaped(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'method' in value && !('id' in value);
+/**
+ * Whether a refused message gets an error back. A notification has nobody to answer, and a
+ * response is not answered: its id is the other side's, so an error under it could answer a
+ * request of the client's own a second time. Anything else is answered (with id null when the
+ * message has none).
+ */
+function answerable(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return true;
+  const hasId = 'id' in value;
+  return 'method' in value ? hasId : !hasId;
 }
 
 /**
