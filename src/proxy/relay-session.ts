@@ -234,7 +234,9 @@ export class RelaySession {
     if (message.kind === 'notification' && Object.hasOwn(LIST_CHANGED, message.message.method)) {
       // Not forwarded as is: Airlock re-lists now, and tells the client only if what it may read changed.
       this.dirty = true;
-      void this.refresh().then(() => this.sendListChangedWhereServedChanged());
+      this.refresh()
+        .then(() => this.sendListChangedWhereServedChanged())
+        .catch((error: unknown) => this.fault('a list change', error));
       return;
     }
     if (message.kind === 'notification' && this.isForOwnSubscription(message.message.params)) return;
@@ -301,7 +303,7 @@ export class RelaySession {
       return this.toClientJson(this.rewriteSelf(message.message, pending.method));
     }
     if (message.kind === 'result' && isListMethod(pending.method)) {
-      void this.answerList(pending.method, message.message);
+      this.answerList(pending.method, message.message).catch((error: unknown) => this.fault(`an answer to ${pending.method}`, error));
       return;
     }
     if (pending.call) {
