@@ -18,7 +18,7 @@ import { RelaySession } from '../proxy/relay-session.js';
 import { UpstreamStdio } from '../proxy/upstream-stdio.js';
 import { AuditBatcher } from './audit-batcher.js';
 import { CallLog, redactValue, type CallRecord } from './call-log.js';
-import { serveControl, type HostControl, type ServerSummary, type ToolState } from './control.js';
+import { serveControl, type ApproveTarget, type HostControl, type ServerSummary, type ToolState } from './control.js';
 import { startControlHttp, type ControlHttp } from './control-http.js';
 import { HostApiService } from './host-api-service.js';
 import { clientDirs } from '../clients/client-dirs.js';
@@ -232,11 +232,11 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     });
   }
 
-  approve(server: string, target: { kind?: ItemKind; key?: string; hash: string }): { state: ServerState; generation: number } {
+  approve(server: string, target: ApproveTarget): { state: ServerState; generation: number } {
     const name = this.requireServer(server);
     const before = this.registry.controller(name).state;
     if (target.key !== undefined) this.registry.approveItem(name, target.kind ?? 'tool', target.key, target.hash, 'user');
-    else this.registry.approve(name, target.hash, 'user');
+    else this.registry.approve(name, target.hash, 'user', target.release ?? []);
     this.afterTrustChange(name, before);
     const c = this.registry.controller(name);
     return { state: c.state, generation: c.generation };

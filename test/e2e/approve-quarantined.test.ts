@@ -75,4 +75,13 @@ describe('approving a whole server with an item quarantined', () => {
     const { airlock } = await quarantinedEcho();
     await expect(airlock.host.api.invoke('approve', { server: 'demo', kind: 'tool', key: 'slow', hash: 'sha256:x', release: [{ kind: 'tool', key: 'echo' }] })).rejects.toThrow(/release goes with a whole-server approval only/);
   });
+
+  it('releases the item the approval names: served again and callable', async () => {
+    const { airlock, client, surfaceHash } = await quarantinedEcho();
+    await airlock.host.api.invoke('approve', { server: 'demo', hash: surfaceHash, release: [{ kind: 'tool', key: 'echo' }] });
+    expect(await names(client)).toContain('echo');
+    expect(((await airlock.host.api.invoke('serverDetail', { server: 'demo' })) as { quarantinedItems: unknown[] }).quarantinedItems).toEqual([]);
+    const answer = (await client.client.callTool({ name: 'echo', arguments: { message: 'back' } })) as { content: Array<{ text: string }> };
+    expect(answer.content[0]?.text).toBe('back');
+  });
 });
