@@ -71,7 +71,21 @@ function parseBody(body: string, format: ConfigFormat, file: string): unknown {
       return parseTomlText(body, file);
     case 'yaml':
       // yaml's toJS defines a "__proto__" key as an own property (it never assigns it).
-      return yamlDocument(body, file).toJS({ maxAliasCount: 1000 }) ?? {};
+      return yamlToJs(body, file);
+  }
+}
+
+/** yaml resolves aliases only in toJS, and throws a ReferenceError for one without its anchor. */
+function yamlToJs(body: string, file: string): unknown {
+  const document = yamlDocument(body, file);
+  try {
+    return document.toJS({ maxAliasCount: 1000 }) ?? {};
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const alias = /: (\S+)$/.exec(error.message)?.[1];
+    const at = alias === undefined ? -1 : body.indexOf(`*${alias}`);
+    const { line, column } = lineAndColumn(body, Math.max(at, 0));
+    throw new ConfigParseError(file, line, column, error.message);
   }
 }
 

@@ -109,3 +109,11 @@ describe('editing YAML', () => {
     expect(() => parseConfigText('mcpServers:\n  - name: a\n   command: [x\n', 'yaml', 'config.yaml')).toThrow(/^config\.yaml:\d+:\d+: cannot be parsed/);
   });
 });
+
+describe('YAML that parses but cannot be resolved', () => {
+  // Found by the JSON-readers fuzz property: an alias with no anchor threw yaml's ReferenceError.
+  it('reports an alias without its anchor as a parse error naming the file', () => {
+    expect(() => parseConfigText('mcpServers: *servers\n', 'yaml', '/home/me/.continue/config.yaml')).toThrow(ConfigParseError);
+    expect(() => parseConfigText('mcpServers: *servers\n', 'yaml', '/home/me/.continue/config.yaml')).toThrow(/config\.yaml:1:\d+: cannot be parsed \(.*anchor/);
+  });
+});
