@@ -8,6 +8,7 @@ import { LineFramer } from '../proxy/line-framer.js';
 import { hostSocketPath, readHelloReply, writeHello } from '../proxy/local-socket.js';
 import type { HoldView } from './host-events.js';
 import type { ReviewItem } from './review-items.js';
+import { ApprovalRefusedError } from '../engine/controller/server-controller.js';
 
 export interface ServerSummary {
   name: string;
@@ -84,7 +85,9 @@ export function serveControl(socket: net.Socket, host: HostControl, log: (messag
       const result = await dispatch(host, request);
       socket.write(`${JSON.stringify({ id: request.id, result })}\n`);
     } catch (error) {
-      socket.write(`${JSON.stringify({ id: request.id, error: (error as Error).message })}\n`);
+      // A refusal the user can act on (an unknown name, a stale hash) stays one, across the socket.
+      const refused = error instanceof ApprovalRefusedError ? { refused: true } : {};
+      socket.write(`${JSON.stringify({ id: request.id, error: (error as Error).message, ...refused })}\n`);
     }
   };
   socket.on('data', (chunk: Buffer) => framer.push(chunk));
@@ -126,11 +129,11 @@ export class RemoteHostControl implements HostControl {
       maxBytes: 64 * 1024 * 1024,
       onLine: (line) => {
         // The Host's own answer; its values may sit a few levels under the envelope, hence the slack.
-        const reply = parseStrictJson(line.toString('utf8'), { maxDepth: MAX_JSON_DEPTH + REPLY_ENVELOPE_DEPTH }) as { id: number | null; result?: unknown; error?: string };
+        const reply = parseStrictJson(line.toString('utf8'), { maxDepth: MAX_JSON_DEPTH + REPLY_ENVELOPE_DEPTH }) as { id: number | null; result?: unknown; error?: string; refused?: boolean };
         const w = reply.id === null ? undefined : this.waiting.get(reply.id);
         if (!w || reply.id === null) return;
         this.waiting.delete(reply.id);
-        if (reply.error !== undefined) w.reject(new Error(reply.error));
+        if (reply.error !== undefined) w.reject(reply.refused === true ? new ApprovalRefusedError(reply.error) : new Error(reply.error));
         else w.resolve(reply.result);
       },
       onOversize: () => socket.destroy(),

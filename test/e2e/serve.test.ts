@@ -31,6 +31,16 @@ async function servedHome(): Promise<{ home: string; serve: RunningCli; connectA
 }
 
 describe('airlock serve', () => {
+  it('passes a refusal back to the CLI as one: an unknown name is a clear error, never "a bug"', async () => {
+    const { home } = await servedHome();
+    for (const args of [['tools', 'list', 'nope'], ['review', 'nope'], ['approve', 'nope', '--hash', 'sha256:00']]) {
+      const result = runCli([...args, '--home', home]);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/there is no server named "nope"/);
+      expect(result.stderr).not.toMatch(/bug/i);
+    }
+  });
+
   it('refuses a second Host on the same home, naming the one that holds it', async () => {
     const { home, serve } = await servedHome();
     const second = runCli(['serve', '--home', home]);
