@@ -1,24 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BypassWatch, type BypassingServer } from '../../src/clients/bypass-watch.js';
 import { clientDirs } from '../../src/clients/client-dirs.js';
-import { copyFixtureHome, type FixtureHome } from '../clients/fixture-home.js';
+import { linuxFixtureHomes, type FixtureHome } from '../clients/fixture-home.js';
 import { runCli } from '../support/run-cli.js';
 
 /** Client config files that are devices, pipes, huge or nested 10,000 levels deep: refused by name, and the rest still read. */
-let homes: FixtureHome[] = [];
-afterEach(() => {
-  for (const h of homes) h.cleanup();
-  homes = [];
-});
-
-function fixture(): FixtureHome {
-  const h = copyFixtureHome('linux');
-  homes.push(h);
-  return h;
-}
+const fixture = linuxFixtureHomes();
 
 const FILES = {
   desktop: path.join('.config', 'Claude', 'claude_desktop_config.json'),

@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/clients/config-syntax.js';
-import { copyFixtureHome, type FixtureHome } from '../clients/fixture-home.js';
+import { linuxFixtureHomes, type FixtureHome } from '../clients/fixture-home.js';
 import { AIRLOCK_BIN, runCli } from '../support/run-cli.js';
 
 /**
@@ -12,17 +12,7 @@ import { AIRLOCK_BIN, runCli } from '../support/run-cli.js';
  * without their yes, and two writers never interleave.
  */
 
-let homes: FixtureHome[] = [];
-afterEach(() => {
-  for (const h of homes) h.cleanup();
-  homes = [];
-});
-
-function fixture(): FixtureHome {
-  const h = copyFixtureHome('linux');
-  homes.push(h);
-  return h;
-}
+const fixture = linuxFixtureHomes();
 
 function cli(h: FixtureHome, args: string[], env: NodeJS.ProcessEnv = {}) {
   return runCli(['--home', h.airlockHome, ...args], env);

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,4 +47,18 @@ function filesUnder(root: string, label: string): Map<string, Buffer> {
     files.set(path.join(label, path.relative(root, full)), fs.readFileSync(full));
   }
   return files;
+}
+
+/** A fresh Linux fixture home per call, each removed after the test that made it. */
+export function linuxFixtureHomes(): () => FixtureHome {
+  let homes: FixtureHome[] = [];
+  afterEach(() => {
+    for (const h of homes) h.cleanup();
+    homes = [];
+  });
+  return () => {
+    const h = copyFixtureHome('linux');
+    homes.push(h);
+    return h;
+  };
 }
