@@ -8,7 +8,9 @@
  * - it keeps a "__proto__" key as an own property, which any later copy by assignment (zod,
  *   Object.assign, a spread into a class) turns into a prototype, silently dropping it;
  * - it parses any depth (V8's parser is iterative), but every walker after it (hashing,
- *   redaction, structured clone, JSON.stringify) recurses and overflows the stack.
+ *   redaction, structured clone, JSON.stringify) recurses and overflows the stack;
+ * - it accepts a lone surrogate ("\ud800"), which is no Unicode text: encoders replace it or
+ *   throw, so no two hashes of it need agree (RFC 8785 canonicalization refuses it).
  *
  * No maintained npm package refuses duplicate keys with a depth bound at JSON.parse speed, so
  * this one pass is hand-written: JSON.parse checks the grammar and builds the value; a linear,
@@ -18,7 +20,7 @@
 /** Deeper than this is refused. serde_json's default recursion limit; real MCP traffic nests far less. */
 export const MAX_JSON_DEPTH = 128;
 
-export type JsonRefusalReason = 'syntax' | 'depth' | 'duplicate-key' | 'prototype-key' | 'too-large';
+export type JsonRefusalReason = 'syntax' | 'depth' | 'duplicate-key' | 'prototype-key' | 'lone-surrogate' | 'too-large';
 
 /** Why a JSON text was refused; `message` is one line a person can act on. */
 export class JsonRefusal extends Error {
@@ -50,7 +52,33 @@ export function parseStrictJson(text: string, options: StrictJsonOptions = {}): 
     throw new JsonRefusal('syntax', `not valid JSON: ${(error as Error).message}`);
   }
   checkJsonText(text, options.maxDepth ?? MAX_JSON_DEPTH);
+  if (MAYBE_LONE_SURROGATE.test(text) && hasLoneSurrogate(value)) {
+    throw new JsonRefusal('lone-surrogate', 'the JSON has a string with a lone surrogate (half of a UTF-16 pair), which is not Unicode text; refused');
+  }
   return value;
+}
+
+/** An escaped surrogate (paired or not) or a raw lone one: only then are the strings walked. */
+const MAYBE_LONE_SURROGATE = /\\u[dD][89a-fA-F]|\p{Cs}/u;
+/** In a /u expression a well-formed pair is one code point, so only a lone half matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function hasLoneSurrogate(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (typeof current === 'string') {
+      if (LONE_SURROGATE.test(current)) return true;
+    } else if (Array.isArray(current)) {
+      stack.push(...current);
+    } else if (typeof current === 'object' && current !== null) {
+      for (const [key, item] of Object.entries(current)) {
+        if (LONE_SURROGATE.test(key)) return true;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
 }
 
 const QUOTE = 0x22;

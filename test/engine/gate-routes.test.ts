@@ -65,6 +65,13 @@ describe('gate: a request the server would read differently is refused', () => {
     expect(decide(raw, ctx)).toMatchObject({ decision: 'DENY', code: 'structure.prototype-key' });
   });
 
+  it('refuses a lone surrogate, which hashes and encoders each read their own way', () => {
+    const raw = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read","arguments":{"path":"\\ud800"}}}';
+    expect(decide(raw, ctx)).toMatchObject({ decision: 'DENY', rule: 'R0', code: 'structure.lone-surrogate' });
+    const pair = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read","arguments":{"path":"\\ud83d\\ude00"}}}';
+    expect(decide(pair, ctx).decision).toBe('ALLOW');
+  });
+
   it('refuses arguments nested deeper than 128 levels, and survives 100,000', () => {
     const deep = (n: number) => `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read","arguments":{"a":${'['.repeat(n)}${']'.repeat(n)}}}}`;
     expect(decide(deep(120), ctx).decision).toBe('ALLOW');

@@ -11,6 +11,7 @@ import { makeTempDir } from '../support/temp-dir.js';
 import { applyMutations, INVALID_UTF8, jsonTree, type Mutation } from './arbitraries.js';
 import { checkAsyncProperty, checkProperty } from './fuzz-run.js';
 import { render, treeOf } from './json-tree.js';
+import { jsonDepthExceeds } from '../../src/input/strict-json.js';
 
 /** Text a file could hold: JSON from the hostile trees, damaged at the byte level, or anything. */
 const fileBytes = fc.oneof(
@@ -80,7 +81,8 @@ describe('JSON readers of user and disk input under fuzzing', () => {
         }
         receiptDocumentKind(document);
         const report = await verifyBundle(document);
-        const same = JSON.stringify(document) === JSON.stringify(bundle);
+        // A document thousands of levels deep is surely not the bundle (and JSON.stringify would overflow on it).
+        const same = !jsonDepthExceeds(document) && JSON.stringify(document) === JSON.stringify(bundle);
         if (!same) expect(report.ok, 'a damaged bundle verified').toBe(false);
       }),
       0.5,

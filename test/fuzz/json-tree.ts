@@ -73,11 +73,15 @@ export interface TreeFacts {
   depth: number;
   duplicateKey: boolean;
   prototypeKey: boolean;
+  /** A string or key holds half of a UTF-16 pair (escaped or raw): not Unicode text. */
+  loneSurrogate: boolean;
 }
+
+const isLoneSurrogateText = (decoded: string): boolean => /\p{Cs}/u.test(decoded);
 
 /** Depth (arrays and objects count one each), and whether any object repeats a key or has "__proto__". */
 export function factsOf(tree: JsonTree): TreeFacts {
-  const facts: TreeFacts = { depth: 0, duplicateKey: false, prototypeKey: false };
+  const facts: TreeFacts = { depth: 0, duplicateKey: false, prototypeKey: false, loneSurrogate: false };
   const walk = (node: JsonTree, depth: number): void => {
     switch (node.kind) {
       case 'arr':
@@ -90,6 +94,7 @@ export function factsOf(tree: JsonTree): TreeFacts {
         for (const { key, value } of node.entries) {
           const decoded = decodeKey(key);
           if (decoded === '__proto__') facts.prototypeKey = true;
+          if (isLoneSurrogateText(decoded)) facts.loneSurrogate = true;
           if (seen.has(decoded)) facts.duplicateKey = true;
           seen.add(decoded);
           walk(value, depth + 1);
@@ -99,6 +104,12 @@ export function factsOf(tree: JsonTree): TreeFacts {
       case 'deep':
         facts.depth = Math.max(facts.depth, depth + node.depth);
         walk(node.inner, depth + node.depth);
+        return;
+      case 'str':
+        if (isLoneSurrogateText(decodeKey(node.raw))) facts.loneSurrogate = true;
+        return;
+      case 'lit':
+        if (node.text.startsWith('"') && isLoneSurrogateText(JSON.parse(node.text) as string)) facts.loneSurrogate = true;
         return;
       default:
         return;

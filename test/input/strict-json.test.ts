@@ -58,6 +58,13 @@ describe('parseStrictJson', () => {
     expect(refusal(deep).reason).toBe('depth');
   });
 
+  it('refuses a lone surrogate, escaped or raw, in a value or a key, and keeps escaped pairs', () => {
+    expect(refusal('{"a":"x\\ud800y"}').reason).toBe('lone-surrogate');
+    expect(refusal('{"\\udc00":1}').reason).toBe('lone-surrogate');
+    expect(refusal('["\ud800"]').reason).toBe('lone-surrogate');
+    expect(parseStrictJson('{"emoji":"\\ud83d\\ude00"}')).toEqual({ emoji: '\u{1F600}' });
+  });
+
   it('reports invalid JSON as a syntax refusal', () => {
     expect(refusal('{"a":1,}').reason).toBe('syntax');
     expect(refusal('{"a":NaN}').reason).toBe('syntax');

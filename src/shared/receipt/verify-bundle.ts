@@ -212,10 +212,14 @@ function parseDocument(input: unknown, run: Verification): ReceiptBundle | null 
  * prototype and drops it, so the hash of the copy would not cover it), or nesting deeper than
  * strict JSON allows (the canonicalizer recurses). Walked without recursion.
  */
+/** In a /u expression a well-formed pair is one code point, so only a lone half matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 function unsafeValueProblem(input: unknown): string | null {
   const stack: Array<[unknown, string, number]> = [[input, 'the document', 0]];
   while (stack.length > 0) {
     const [value, where, depth] = stack.pop()!;
+    if (typeof value === 'string' && LONE_SURROGATE.test(value)) return `${where} has a lone surrogate (half of a UTF-16 pair), which is not Unicode text, so no hash could vouch for it; refused`;
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_JSON_DEPTH) return `${where} nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`;
     if (Array.isArray(value)) {
@@ -225,7 +229,10 @@ function unsafeValueProblem(input: unknown): string | null {
     if (Object.prototype.hasOwnProperty.call(value, '__proto__')) {
       return `${where} has a "__proto__" key, which JavaScript readers drop or treat as a prototype, so no hash could vouch for it; refused`;
     }
-    for (const [key, item] of Object.entries(value)) stack.push([item, where === 'the document' ? key : `${where}.${key}`, depth + 1]);
+    for (const [key, item] of Object.entries(value)) {
+      if (LONE_SURROGATE.test(key)) return `${where} has a key with a lone surrogate (half of a UTF-16 pair); refused`;
+      stack.push([item, where === 'the document' ? key : `${where}.${key}`, depth + 1]);
+    }
   }
   return null;
 }
