@@ -82,7 +82,9 @@ describe('JSON readers of user and disk input under fuzzing', () => {
         receiptDocumentKind(document);
         const report = await verifyBundle(document);
         // A document thousands of levels deep is surely not the bundle (and JSON.stringify would overflow on it).
-        const same = !jsonDepthExceeds(document) && JSON.stringify(document) === JSON.stringify(bundle);
+        // A bundle with no receipts left is a valid (empty) export: receipts verify one by one.
+        const emptied = JSON.stringify({ ...bundle, receipts: [] });
+        const same = !jsonDepthExceeds(document) && [JSON.stringify(bundle), emptied].includes(JSON.stringify(document));
         if (!same) expect(report.ok, 'a damaged bundle verified').toBe(false);
       }),
       0.5,
