@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { MAX_JSON_DEPTH } from '../input/strict-json.js';
+import { MAX_JSON_DEPTH, jsonDepthExceeds } from '../input/strict-json.js';
 
 const MASK = '***';
 /** Shorter values are left alone by redactSecrets: masking every "a" or "ab" would garble the text. */
@@ -64,6 +64,8 @@ export const TOO_DEEP_MARKER = `[nested deeper than ${MAX_JSON_DEPTH} levels: no
  */
 export function redactValue(value: unknown, secrets: readonly string[]): unknown {
   const usable = [...new Set(secrets)].filter((s) => s.length >= MIN_REDACTED_LENGTH).sort((a, b) => b.length - a.length);
+  // Nothing to mask (most servers have no secret): the value itself, when it is within the depth bound.
+  if (usable.length === 0 && !jsonDepthExceeds(value)) return value;
   const text = (s: string): string => (usable.length === 0 ? s : usable.reduce((t, secret) => t.split(secret).join(MASK), s));
   const root: { value?: unknown } = {};
   const work: Array<{ from: unknown; into: object; key: string; depth: number }> = [{ from: value, into: root, key: 'value', depth: 0 }];

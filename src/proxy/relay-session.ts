@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { judgeClientMessage, judgeServerMessage, judgeServerResponse, type GateContext, type RequestJudgement, type ServerMessageJudgement } from '../engine/gate/gate.js';
+import { judgeClientMessage, judgeServerMessage, judgeServerResponse, type GateContext, type RequestJudgement, type ServerMessageJudgement, type SessionIds } from '../engine/gate/gate.js';
 import { RPC_DENIED_BY_AIRLOCK, RPC_INVALID_REQUEST, RPC_PARSE_ERROR, type JsonRpcId, type JsonRpcMessage } from '../engine/gate/jsonrpc.js';
 import type { JudgedCall } from '../engine/gate/judged-methods.js';
 import { verdict as buildVerdict, type Verdict } from '../engine/gate/verdict.js';
@@ -120,15 +120,14 @@ export class RelaySession {
 
   /** The gate's context for this session: the Host's, with the ids this session has in play. */
   private gateContext(): GateContext {
-    return {
-      ...this.hooks.gateContext(),
-      ids: {
-        clientRequestInFlight: (id) => this.pendingClient.has(idKey(id)) || this.heldIds.has(idKey(id)),
-        ownRequest: (id) => typeof id === 'string' && id.startsWith(this.ownPrefix),
-        serverAsked: (id) => this.serverAsked.has(idKey(id)),
-      },
-    };
+    return { ...this.hooks.gateContext(), ids: this.ids };
   }
+
+  private readonly ids: SessionIds = {
+    clientRequestInFlight: (id) => this.pendingClient.has(idKey(id)) || this.heldIds.has(idKey(id)),
+    ownRequest: (id) => typeof id === 'string' && id.startsWith(this.ownPrefix),
+    serverAsked: (id) => this.serverAsked.has(idKey(id)),
+  };
 
   async close(reason: string): Promise<void> {
     if (this.closed) return;
