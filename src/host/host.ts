@@ -31,6 +31,7 @@ import { redactSecrets } from './secret.js';
 import { SecretStore } from './secret-store.js';
 import type { SecretCipher, SecretVault } from './secret-vault.js';
 import { SigningKey } from './signing-key.js';
+import { hostGateRules } from './gate-rules.js';
 import { buildServerEnv, describeMissingEnv } from './server-env.js';
 
 export interface HostOptions {
@@ -84,6 +85,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   readonly calls = new CallLog();
   private readonly callIds = new WeakMap<JudgedCall, string>();
   private readonly holdCalls = new Map<string, string>();
+  private readonly gateRules = hostGateRules();
 
   private constructor(
     readonly home: string,
@@ -302,7 +304,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       upstream,
       {
         gateContext: () => {
-          const ctx = this.registry.gateContext(name);
+          const ctx = { ...this.registry.gateContext(name), rules: this.gateRules };
           // Fail closed: a Host that can no longer write its log, or a session whose server cannot be pinned, answers no call.
           if (this.audit.broken) return { ...ctx, unavailable: `Airlock cannot write its audit log (${this.audit.broken.message}). Check the disk and restart Airlock.` };
           if (listingFailure) return { ...ctx, unavailable: `Airlock could not pin what "${name}" lists now (${listingFailure}); its calls are refused until it lists cleanly` };

@@ -255,6 +255,29 @@ export class ServerController {
     };
   }
 
+  /**
+   * The approved definition of one item (what the model was shown), or undefined. Looked up in
+   * the baseline's own lists, which are small; rules such as R4 read the approved schema here.
+   */
+  approvedDefinition(kind: ItemKind, key: string): unknown {
+    const approved = this.baseline?.surface;
+    if (!approved) return undefined;
+    switch (kind) {
+      case 'tool':
+        return approved.tools.find((t) => t.name === key);
+      case 'prompt':
+        return approved.prompts.find((p) => p.name === key);
+      case 'resource':
+        return approved.resources.find((r) => r.uri === key);
+      case 'resource-template':
+        return approved.resourceTemplates.find((r) => r.uriTemplate === key);
+      case 'instructions':
+        return approved.instructions;
+      case 'server-info':
+        return approved.serverInfo;
+    }
+  }
+
   /** Where a tool, prompt or resource stands against the approved baseline; the gate's R3 reads it. */
   itemStatus(kind: JudgedCall['kind'], key: string): GateItemStatus {
     if (!this.report) return 'unknown';

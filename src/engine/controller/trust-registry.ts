@@ -82,7 +82,14 @@ export class TrustRegistry {
   /** What the gate needs to judge a message for this server. */
   gateContext(name: string, policy: PolicyMode = 'enforce', maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES): GateContext {
     const controller = this.controller(name);
-    return { server: name, state: controller.state, policy, maxMessageBytes, itemStatus: (kind, key) => controller.itemStatus(kind, key) };
+    return {
+      server: name,
+      state: controller.state,
+      policy,
+      maxMessageBytes,
+      itemStatus: (kind, key) => controller.itemStatus(kind, key),
+      approvedItem: (kind, key) => controller.approvedDefinition(kind, key),
+    };
   }
 
   /** Logs the gate's decision on one message; the call's arguments are hashed, never stored. */

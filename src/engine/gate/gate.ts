@@ -19,7 +19,14 @@ export interface GateContext {
   unavailable?: string;
   /** What the relay session knows about ids; absent when a message is judged on its own. */
   ids?: SessionIds;
+  /** The argument (R4) and response (R6) rules in force; none when absent. */
+  rules?: GateRules;
+  /** The approved definition of an item (what the model was shown), for rules that check against it. */
+  approvedItem?(kind: ItemKindForGate, key: string): unknown;
 }
+
+/** Item kinds as the gate names them, templates included (a completion names one). */
+export type ItemKindForGate = JudgedCall['kind'] | 'resource-template';
 
 /** The ids a relay session has in play, so that no message can be read as another one. */
 export interface SessionIds {
@@ -61,7 +68,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * R2 server state → R3 surface approval → R4 arguments → R5 policy. The first rule that
  * decides, decides; anything the gate does not judge is allowed by R5 and forwarded untouched.
  */
-export function judgeClientMessage(raw: string | Uint8Array, ctx: GateContext, rules: GateRules = NO_RULES): RequestJudgement {
+export function judgeClientMessage(raw: string | Uint8Array, ctx: GateContext, rules: GateRules = ctx.rules ?? NO_RULES): RequestJudgement {
   const size = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength;
   if (size > ctx.maxMessageBytes) {
     return fail(verdict('DENY', 'R0', 'structure.too-large', `message to "${ctx.server}" is ${size} bytes, over the ${ctx.maxMessageBytes}-byte limit; it was not forwarded`, RPC_INVALID_REQUEST));
@@ -256,7 +263,7 @@ export function judgeServerMessage(raw: Uint8Array, ctx: GateContext): ServerMes
 }
 
 /** R6: scans a response from the server before it reaches the client. */
-export function judgeServerResponse(response: JsonRpcMessage, request: JudgedCall | null, ctx: GateContext, rules: GateRules = NO_RULES): Verdict {
+export function judgeServerResponse(response: JsonRpcMessage, request: JudgedCall | null, ctx: GateContext, rules: GateRules = ctx.rules ?? NO_RULES): Verdict {
   const decided = firstDecided(rules.responseRules, (r) => r(response, request, ctx));
   if (!decided) return verdict('ALLOW', 'R6', 'response.allow', `response from "${ctx.server}" forwarded`);
   if (decided.rule !== 'R6') throw new Error(`a response rule must decide as R6, not ${decided.rule}`);
