@@ -21,6 +21,8 @@ export interface GateContext {
   ids?: SessionIds;
   /** The argument (R4) and response (R6) rules in force; none when absent. */
   rules?: GateRules;
+  /** The values of this server's secrets, for response checks that keep them from the client (never logged). */
+  secrets?: readonly string[];
   /** The approved definition of an item (what the model was shown), for rules that check against it. */
   approvedItem?(kind: ItemKindForGate, key: string): unknown;
 }
@@ -43,7 +45,15 @@ export interface SessionIds {
  * undefined to pass. Their content comes in a later issue; the slots exist and pass today.
  */
 export type ArgumentRule = (call: JudgedCall, ctx: GateContext) => Verdict | undefined;
-export type ResponseRule = (response: JsonRpcMessage, request: JudgedCall | null, ctx: GateContext) => Verdict | undefined;
+export type ResponseRule = (response: JsonRpcMessage, request: JudgedCall | null, ctx: GateContext) => ResponseVerdict | undefined;
+
+/** An R6 verdict: may carry the payload to forward in place of the server's (redacted) and its finding codes. */
+export interface ResponseVerdict extends Verdict {
+  /** The result (or error object) to forward instead of the server's; only with ALLOW. */
+  rewritten?: unknown;
+  /** Every finding code the response check made, for the audit event (codes only, never values). */
+  findings?: readonly string[];
+}
 
 export interface GateRules {
   argumentRules: readonly ArgumentRule[];
@@ -263,11 +273,18 @@ export function judgeServerMessage(raw: Uint8Array, ctx: GateContext): ServerMes
 }
 
 /** R6: scans a response from the server before it reaches the client. */
-export function judgeServerResponse(response: JsonRpcMessage, request: JudgedCall | null, ctx: GateContext, rules: GateRules = ctx.rules ?? NO_RULES): Verdict {
-  const decided = firstDecided(rules.responseRules, (r) => r(response, request, ctx));
-  if (!decided) return verdict('ALLOW', 'R6', 'response.allow', `response from "${ctx.server}" forwarded`);
-  if (decided.rule !== 'R6') throw new Error(`a response rule must decide as R6, not ${decided.rule}`);
-  return decided;
+export function judgeServerResponse(response: JsonRpcMessage, request: JudgedCall | null, ctx: GateContext, rules: GateRules = ctx.rules ?? NO_RULES): ResponseVerdict {
+  for (const rule of rules.responseRules) {
+    const v = rule(response, request, ctx);
+    if (v === undefined) continue;
+    const decided: ResponseVerdict = verdict(v.decision, v.rule, v.code, v.reason, v.error?.code);
+    if (decided.rule !== 'R6') throw new Error(`a response rule must decide as R6, not ${decided.rule}`);
+    // A rewrite is only ever forwarded: with any other decision nothing of the response reaches the client.
+    if (v.rewritten !== undefined && decided.decision === 'ALLOW') decided.rewritten = v.rewritten;
+    if (v.findings !== undefined) decided.findings = [...v.findings];
+    return decided;
+  }
+  return verdict('ALLOW', 'R6', 'response.allow', `response from "${ctx.server}" forwarded`);
 }
 
 function firstDecided<R>(rules: readonly R[], run: (rule: R) => Verdict | undefined): Verdict | undefined {
