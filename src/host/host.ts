@@ -6,7 +6,7 @@ import type { ClientDirs, Launcher } from '../clients/client-adapter.js';
 import { ApprovalRefusedError } from '../engine/controller/server-controller.js';
 import { TrustRegistry } from '../engine/controller/trust-registry.js';
 import type { ServerState } from '../engine/decision.js';
-import type { RequestJudgement } from '../engine/gate/gate.js';
+import type { GateRules, RequestJudgement } from '../engine/gate/gate.js';
 import type { JudgedCall } from '../engine/gate/judged-methods.js';
 import { verdict, type Verdict } from '../engine/gate/verdict.js';
 import { checkpointLag, createCheckpoint, shouldCheckpoint } from '../engine/checkpoints/index.js';
@@ -32,6 +32,7 @@ import { SecretStore } from './secret-store.js';
 import type { SecretCipher, SecretVault } from './secret-vault.js';
 import { SigningKey } from './signing-key.js';
 import { hostGateRules } from './gate-rules.js';
+import type { ResponseCheckPolicy } from '../engine/gate/response-checks.js';
 import { buildServerEnv, describeMissingEnv } from './server-env.js';
 
 export interface HostOptions {
@@ -57,6 +58,8 @@ export interface HostOptions {
   secrets?: SecretVault;
   /** Seals the receipt signing key with the OS keychain (the desktop app); without it the key is a 0600 file. */
   keyCipher?: SecretCipher;
+  /** What rule R6 does with each finding in a server's answers (default: DEFAULT_RESPONSE_POLICY). */
+  responseChecks?: ResponseCheckPolicy;
   /** What client entries routed through Airlock run (default: this Node and bin/airlock.js; the desktop app passes appLauncher). */
   clientLauncher?: () => Launcher;
 }
@@ -85,7 +88,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   readonly calls = new CallLog();
   private readonly callIds = new WeakMap<JudgedCall, string>();
   private readonly holdCalls = new Map<string, string>();
-  private readonly gateRules = hostGateRules();
+  private readonly gateRules: GateRules;
 
   private constructor(
     readonly home: string,
@@ -95,6 +98,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   ) {
     super();
     this.registry = new TrustRegistry(store);
+    this.gateRules = hostGateRules(options.responseChecks);
     this.api = new HostApiService({
       host: this,
       store,
@@ -304,7 +308,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       upstream,
       {
         gateContext: () => {
-          const ctx = { ...this.registry.gateContext(name), rules: this.gateRules };
+          const ctx = { ...this.registry.gateContext(name), rules: this.gateRules, secrets: secretValues };
           // Fail closed: a Host that can no longer write its log, or a session whose server cannot be pinned, answers no call.
           if (this.audit.broken) return { ...ctx, unavailable: `Airlock cannot write its audit log (${this.audit.broken.message}). Check the disk and restart Airlock.` };
           if (listingFailure) return { ...ctx, unavailable: `Airlock could not pin what "${name}" lists now (${listingFailure}); its calls are refused until it lists cleanly` };
@@ -313,9 +317,9 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
         judged: (judgement) => this.judged(name, session, judgement, secretValues),
         hold: (judgement) => this.hold(name, session.id, judgement),
         finished: (call, v, response, latencyMs) => {
-          this.audit.append({ type: 'call.finished', server: name, tool: call.key, decision: v.decision, rule: v.rule, response, detail: { method: call.method, latencyMs: Math.round(latencyMs * 1000) / 1000 } });
+          this.audit.append({ type: 'call.finished', server: name, tool: call.key, decision: v.decision, rule: v.rule, response, ...(v.findings ? { findings: [...v.findings] } : {}), detail: { method: call.method, code: v.code, latencyMs: Math.round(latencyMs * 1000) / 1000 } });
           const id = this.callIds.get(call);
-          const record = id === undefined ? undefined : this.calls.finished(id, latencyMs, redactValue(response, secretValues));
+          const record = id === undefined ? undefined : this.calls.finished(id, latencyMs, redactValue(v.rewritten ?? response, secretValues));
           if (record) this.emit('call.finished', { server: name, sessionId: session.id, method: call.method, key: call.key, decision: v.decision, latencyMs, call: record });
         },
         fromServer: ({ verdict: v, message }) => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { judgeClientMessage, judgeServerMessage, judgeServerResponse, type GateContext, type RequestJudgement, type ServerMessageJudgement, type SessionIds } from '../engine/gate/gate.js';
+import { judgeClientMessage, judgeServerMessage, judgeServerResponse, type GateContext, type RequestJudgement, type ResponseVerdict, type ServerMessageJudgement, type SessionIds } from '../engine/gate/gate.js';
 import { RPC_DENIED_BY_AIRLOCK, RPC_INVALID_REQUEST, RPC_PARSE_ERROR, type JsonRpcId, type JsonRpcMessage } from '../engine/gate/jsonrpc.js';
 import type { JudgedCall } from '../engine/gate/judged-methods.js';
 import { verdict as buildVerdict, type Verdict } from '../engine/gate/verdict.js';
@@ -18,7 +18,11 @@ export interface RelayHooks {
   judged(judgement: RequestJudgement): void;
   /** A held call: resolves with the final verdict once the user answers or time runs out. */
   hold(judgement: RequestJudgement): Promise<Verdict>;
-  finished(call: JudgedCall, verdict: Verdict, response: unknown, latencyMs: number): void;
+  /**
+   * A call's answer was judged (R6). `response` is the server's payload as judged, for its hash;
+   * a verdict with `rewritten` says what the client got instead.
+   */
+  finished(call: JudgedCall, verdict: ResponseVerdict, response: unknown, latencyMs: number): void;
   /** A request the server started (sampling, elicitation, roots…) or a notification it sent that was dropped. */
   fromServer(judgement: ServerMessageJudgement): void;
   observe(surface: Surface): void;
@@ -309,6 +313,8 @@ export class RelaySession {
       const verdict = judgeServerResponse(message, pending.call, this.hooks.gateContext());
       this.hooks.finished(pending.call, verdict, message.kind === 'result' ? message.message.result : message.message.error, performance.now() - pending.startedAt);
       if (verdict.decision !== 'ALLOW') return this.toClientError(id, verdict.error?.code ?? RPC_DENIED_BY_AIRLOCK, verdict.reason, verdict);
+      // Redacted: the client gets Airlock's copy, serialized afresh, never the server's bytes.
+      if (verdict.rewritten !== undefined) return this.toClientJson(message.kind === 'result' ? { jsonrpc: '2.0', id, result: verdict.rewritten } : { jsonrpc: '2.0', id, error: verdict.rewritten });
     }
     this.toClient(line);
   }
