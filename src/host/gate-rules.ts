@@ -1,3 +1,4 @@
+import { argumentRule } from '../engine/gate/argument-rule.js';
 import type { GateRules } from '../engine/gate/gate.js';
 import { DEFAULT_RESPONSE_POLICY, type ResponseCheckPolicy } from '../engine/gate/response-checks.js';
 import { responseCheckRule } from '../engine/gate/response-rule.js';
@@ -7,5 +8,5 @@ import { responseCheckRule } from '../engine/gate/response-rule.js';
  * The first rule that decides, decides; the audit event names its rule and code.
  */
 export function hostGateRules(responsePolicy: ResponseCheckPolicy = DEFAULT_RESPONSE_POLICY): GateRules {
-  return Object.freeze({ argumentRules: [], responseRules: [responseCheckRule(responsePolicy)] });
+  return Object.freeze({ argumentRules: [argumentRule()], responseRules: [responseCheckRule(responsePolicy)] });
 }
