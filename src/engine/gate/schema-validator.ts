@@ -90,7 +90,11 @@ function newAjv(dialect: Dialect, unicodeRegExp: boolean): Ajv {
  */
 const COSTLY_KEYWORDS = new Set(['pattern', 'patternProperties', 'propertyNames', 'uniqueItems', '$ref', '$dynamicRef', '$recursiveRef', 'anyOf', 'oneOf', 'allOf', 'not', 'if', 'contains', 'dependentSchemas', 'dependencies', 'unevaluatedProperties', 'unevaluatedItems']);
 /** Keywords that name a schema resource: such a schema gets an Ajv of its own, so no schema can define an id another one resolves. */
-const NAMING_KEYWORDS = new Set(['$id', 'id', '$anchor', '$dynamicAnchor', '$recursiveAnchor']);
+const NAMING_KEYWORDS = new Set(['$id', '$anchor', '$dynamicAnchor', '$recursiveAnchor']);
+/** Keywords whose value maps names to subschemas: its keys are parameter names, not keywords. */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+/** Keywords whose value is data or text, not a schema: nothing under them is a keyword. */
+const VALUE_KEYWORDS = new Set(['enum', 'const', 'default', 'examples', 'description', 'title', '$comment', 'required']);
 const MAX_DIRECT_SCHEMA_CHARS = 16 * 1024;
 const MAX_DIRECT_ENUM = 32;
 
@@ -99,22 +103,31 @@ interface SchemaTraits {
   names: boolean;
 }
 
-/** One walk over the schema (already depth-bounded when it was read), without recursion. */
+/**
+ * One walk over the schema (already depth-bounded when it was read), without recursion. A
+ * parameter called "pattern" or "id" is a name, not a keyword, and a default value is data:
+ * only keywords in schema position count. Unknown keywords are walked as schemas, so a
+ * keyword hidden under one still counts (the safe side: a schema checked under the limit).
+ */
 function traitsOf(schema: unknown): SchemaTraits {
   const traits: SchemaTraits = { costly: false, names: false };
-  const stack: unknown[] = [schema];
+  const stack: Array<{ node: unknown; map: boolean }> = [{ node: schema, map: false }];
   while (stack.length > 0) {
-    const node = stack.pop();
+    const { node, map } = stack.pop() as { node: unknown; map: boolean };
     if (typeof node !== 'object' || node === null) continue;
     if (Array.isArray(node)) {
-      stack.push(...node);
+      for (const item of node) stack.push({ node: item, map: false });
       continue;
     }
     for (const [key, value] of Object.entries(node)) {
+      if (map) {
+        stack.push({ node: value, map: false });
+        continue;
+      }
       if (COSTLY_KEYWORDS.has(key)) traits.costly = true;
       if (key === 'enum' && Array.isArray(value) && value.length > MAX_DIRECT_ENUM) traits.costly = true;
       if (NAMING_KEYWORDS.has(key)) traits.names = true;
-      stack.push(value);
+      if (!VALUE_KEYWORDS.has(key)) stack.push({ node: value, map: SCHEMA_MAPS.has(key) });
     }
   }
   return traits;
@@ -227,7 +240,12 @@ export class SchemaValidator {
       const ajv = traits.names ? newAjv(dialect, unicodeRegExp) : this.sharedAjv(dialect, unicodeRegExp);
       try {
         const ran = this.deadline.run(() => ajv.compile(body), this.compileTimeoutMs);
-        if (!ran.done) return { uncompilable: `compiling it took over ${this.compileTimeoutMs} ms`, bounded };
+        if (!ran.done) {
+          // An interrupted compile runs none of Ajv's own cleanup (termination skips finally
+          // blocks): a shared Ajv is dropped rather than trusted afterwards.
+          if (!traits.names) this.shared.delete(`${dialect}:${unicodeRegExp}`);
+          return { uncompilable: `compiling it took over ${this.compileTimeoutMs} ms`, bounded };
+        }
         return { validate: ran.value, bounded };
       } catch (error) {
         return { uncompilable: oneLine(error instanceof Error ? error.message : String(error)), bounded };
