@@ -29,8 +29,11 @@ describe('response checks on real outputs (reference servers)', () => {
     expect(result.perKind.secret ?? 0).toBe(0);
     expect(result.perKind['too-large'] ?? 0).toBe(0);
     expect(result.perKind['invisible-chars'] ?? 0).toBe(0);
-    // The one recorded finding is a true one in content: the demo's poisoned tool descriptions
-    // ("do not tell the user…"), which this repository ships on purpose to show a rug pull.
-    expect(result.listed.map((f) => `${f.kind} ${path.basename(f.call)}`)).toEqual(['instructions demo-surfaces.ts']);
+    // Recorded findings are true ones in content, never in ordinary code or prose: the demo's
+    // poisoned tool descriptions ("do not tell the user…"), shipped on purpose to show a rug pull,
+    // and the drift detectors' own sources, which quote the phrases they look for.
+    const expected = (call: string): boolean => call.endsWith('/src/cli/demo/demo-surfaces.ts') || call.includes('/src/engine/drift/');
+    expect(result.listed.filter((f) => f.kind !== 'instructions' || !expected(f.call))).toEqual([]);
+    expect(result.listed.map((f) => path.basename(f.call))).toContain('demo-surfaces.ts');
   });
 });
