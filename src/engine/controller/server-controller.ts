@@ -1,6 +1,7 @@
 import type { Digest, JsonValue } from '../canonical-json.js';
 import type { ServerState } from '../decision.js';
 import { diffSurfaces, judgeDrift, type DriftReport, type DriftVerdict, type ItemChange } from '../drift/index.js';
+import { crossServerFindings, withCrossServerFindings, type ServerSurfaces } from '../drift/cross-server.js';
 import type { ItemStatus as GateItemStatus } from '../gate/gate.js';
 import type { JudgedCall } from '../gate/judged-methods.js';
 import { emptySurface, surfaceHash, surfaceItems, type ItemKind, type Surface } from '../surface.js';
@@ -57,9 +58,11 @@ export class ServerController {
     private record: ServerRecord,
     private baseline: BaselineRecord | null,
     quarantinedItems: Iterable<{ kind: string; key: string; reason: string }> = [],
+    /** The other servers one client can reach, read on every diff (cross-server shadowing). */
+    private readonly peers: () => readonly ServerSurfaces[] = () => [],
   ) {
     for (const q of quarantinedItems) this.quarantined.set(itemId(q.kind, q.key), q.reason);
-    if (record.liveSurface) this.setReport(diffSurfaces(baseline?.surface ?? null, record.liveSurface));
+    if (record.liveSurface) this.setReport(this.diff(baseline?.surface ?? null, record.liveSurface));
   }
 
   get name(): string {
@@ -80,7 +83,7 @@ export class ServerController {
    * light. Listing the same surface again changes nothing and logs nothing.
    */
   observe(live: Surface, now: string): ObserveOutcome {
-    const report = diffSurfaces(this.baseline?.surface ?? null, live);
+    const report = this.diff(this.baseline?.surface ?? null, live);
     const liveHash = report.liveHash;
     const fresh = liveHash !== this.record.liveHash;
     const verdict = judgeDrift(report);
@@ -303,6 +306,16 @@ export class ServerController {
     return status;
   }
 
+  /**
+   * Drift against the approved baseline, plus what the held items mean next to the other
+   * servers (a tool shadowing or impersonating another server's). Recomputed from the stored
+   * surfaces whenever the report is, so the findings need no storage of their own.
+   */
+  private diff(approved: Surface | null, live: Surface): DriftReport {
+    const report = diffSurfaces(approved, live);
+    return withCrossServerFindings(report, crossServerFindings(this.name, approved, live, report, this.peers()));
+  }
+
   private setReport(report: DriftReport): void {
     this.report = report;
     this.itemIndex = new Map(report.items.map((i) => [itemId(i.kind, i.key), i]));
@@ -316,7 +329,7 @@ export class ServerController {
     const generation = this.record.generation + 1;
     this.baseline = { server: this.name, generation, surface, surfaceHash: hash, approvedAt: now, approvedBy: by };
     const live = this.record.liveSurface ?? surface;
-    const report = diffSurfaces(surface, live);
+    const report = this.diff(surface, live);
     this.record = { ...this.record, state: judgeDrift(report).decision === 'ALLOW' ? 'GREEN' : 'AMBER', generation, updatedAt: now };
     this.setReport(report);
     return this.baseline;

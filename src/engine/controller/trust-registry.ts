@@ -2,6 +2,7 @@ import { appendAuditEvent, type AuditEvent, type AuditEventInput } from '../audi
 import type { ServerState } from '../decision.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, type GateContext, type PolicyMode, type RequestJudgement } from '../gate/gate.js';
 import type { Surface } from '../surface.js';
+import type { ServerSurfaces } from '../drift/cross-server.js';
 import { putDriftRecord } from '../drift-records.js';
 import { deleteQuarantinedItems, listQuarantinedItems, putQuarantinedItem } from '../store/quarantined-items.js';
 import type { ApprovedBy, BaselineRecord, Store } from '../store/index.js';
@@ -31,10 +32,26 @@ export class TrustRegistry {
         // Fail closed: a state that names a baseline the store does not have cannot be trusted.
         throw new Error(`server "${name}" is at generation ${record.generation} but its baseline is missing from ${this.store.path}; run: airlock audit verify`);
       }
-      controller = new ServerController(record, baseline, listQuarantinedItems(this.store, name));
+      controller = new ServerController(record, baseline, listQuarantinedItems(this.store, name), () => this.peerSurfaces(name));
       this.controllers.set(name, controller);
     }
     return controller;
+  }
+
+  /**
+   * Every other server of this home, approved and live: Airlock does not know which client
+   * routes which servers, so it takes all of them as reachable by one client. Read from the
+   * loaded controllers, or from the store for the others (never by loading a controller, whose
+   * own diff would ask for its peers in turn).
+   */
+  private peerSurfaces(name: string): ServerSurfaces[] {
+    return this.store.listServers().flatMap((stored) => {
+      if (stored.name === name) return [];
+      const loaded = this.controllers.get(stored.name)?.snapshot;
+      const record = loaded?.record ?? stored;
+      const baseline = loaded ? loaded.baseline : record.generation > 0 ? this.store.getBaseline(record.name, record.generation) : undefined;
+      return [{ server: record.name, approved: baseline?.surface ?? null, live: record.liveSurface }];
+    });
   }
 
   states(): Array<{ name: string; state: ServerState; generation: number }> {
