@@ -17,6 +17,8 @@ export const FindingSchema = z.object({
   before: z.unknown(),
   after: z.unknown(),
   message: z.string(),
+  /** Why it matters, in one plain sentence: what the model could now be led to do. */
+  why: z.string(),
   /** True when the change only alters whitespace or Unicode compatibility forms. */
   cosmetic: z.boolean().default(false),
 });

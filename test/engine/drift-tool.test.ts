@@ -39,20 +39,20 @@ describe('drift of one tool against the approved baseline', () => {
     expect(codesAt(report.findings)).toEqual([['schema.param.added', '/inputSchema/properties/encoding']]);
   });
 
-  it('holds a required parameter added at high', () => {
+  it('holds a required parameter added at medium: rated by meaning, not shape', () => {
     const live = changed((s) => {
       const t = tool(s, 'read_file');
       t.inputSchema.properties.offset = { type: 'integer' };
       t.inputSchema.required.push('offset');
     });
-    const report = expectHold(live, 'high');
+    const report = expectHold(live, 'medium');
     expect(codesAt(report.findings)).toEqual([['schema.param.required-added', '/inputSchema/properties/offset']]);
     expect(report.findings[0]?.message).toBe('tool "read_file": parameter "offset" was added and is required');
   });
 
-  it('holds a parameter removed from required at high', () => {
+  it('holds a parameter removed from required at medium', () => {
     const live = changed((s) => (tool(s, 'read_file').inputSchema.required = []));
-    const report = expectHold(live, 'high');
+    const report = expectHold(live, 'medium');
     expect(report.findings).toEqual([expect.objectContaining({ code: 'schema.required.removed', path: '/inputSchema/required', before: ['path'], after: [] })]);
   });
 
@@ -70,18 +70,18 @@ describe('drift of one tool against the approved baseline', () => {
     expect(findingsWith(drift(baseSurface(), live).report, 'schema.param.sensitive-added')).toEqual([]);
   });
 
-  it('rates an enum widened deep inside nested properties as high', () => {
+  it('rates an enum widened deep inside nested properties as medium, naming the new values', () => {
     const live = changed((s) => tool(s, 'search_files').inputSchema.properties.options.properties.mode.enum.push('shell'));
-    const report = expectHold(live, 'high');
+    const report = expectHold(live, 'medium');
     expect(codesAt(report.findings)).toEqual([['schema.enum.widened', '/inputSchema/properties/options/properties/mode/enum']]);
     expect(report.findings[0]?.message).toContain('parameter "options.mode" accepts new values ["shell"]');
   });
 
-  it('rates an enum widened inside array items as high', () => {
+  it('rates an enum widened inside array items as medium', () => {
     const live = changed((s) => tool(s, 'search_files').inputSchema.properties.options.properties.extensions.items.enum.push('env'));
     const { report } = drift(baseSurface(), live);
     expect(codesAt(report.findings)).toEqual([['schema.enum.widened', '/inputSchema/properties/options/properties/extensions/items/enum']]);
-    expect(report.severity).toBe('high');
+    expect(report.severity).toBe('medium');
   });
 
   it('rates an enum removed altogether as widened', () => {
@@ -144,15 +144,16 @@ describe('drift of one tool against the approved baseline', () => {
     expect(codesAt(drift(baseSurface(), live).report.findings)).toEqual([['schema.param.added', '/inputSchema/properties/a~1b~0c']]);
   });
 
-  it('rates readOnlyHint true → false as high', () => {
+  it('rates readOnlyHint true → false as medium, held with its reason', () => {
     const live = changed((s) => (tool(s, 'read_file').annotations.readOnlyHint = false));
-    const report = expectHold(live, 'high');
+    const report = expectHold(live, 'medium');
+    expect(report.findings[0]?.why).toMatch(/may now change things/);
     expect(report.findings).toEqual([expect.objectContaining({ code: 'annotation.read-only-removed', path: '/annotations/readOnlyHint', before: true, after: false })]);
   });
 
-  it('rates destructiveHint added as true as high', () => {
+  it('rates destructiveHint added as true as medium', () => {
     const live = changed((s) => (tool(s, 'read_file').annotations.destructiveHint = true));
-    const report = expectHold(live, 'high');
+    const report = expectHold(live, 'medium');
     expect(codesAt(report.findings)).toEqual([['annotation.destructive-added', '/annotations/destructiveHint']]);
   });
 

@@ -5,7 +5,9 @@ import type { DriftReport, ItemChange } from './drift-types.js';
 import { diffItem, presenceSeverity } from './item-diff.js';
 import { ItemFindings } from './item-findings.js';
 import { pairRenames, type RenamePair } from './rename.js';
-import { checkAddedText } from './text-checks.js';
+import { whyOf } from './finding-reasons.js';
+import { checkShadowing } from './shadow-names.js';
+import { checkAddedText, type TextContext } from './text-checks.js';
 
 const itemId = (kind: string, key: string): string => `${kind}\u0000${key}`;
 
@@ -24,7 +26,8 @@ export function diffSurfaces(approved: Surface | null, live: Surface): DriftRepo
 
   if (approvedItems === null) {
     // No baseline: everything is new, and all its text is checked as added text.
-    for (const item of liveItems) items.push(addedItem(item, true));
+    const context: TextContext = { ownTools: new Set(liveItems.filter((i) => i.kind === 'tool').map((i) => i.key)) };
+    for (const item of liveItems) items.push(addedItem(item, true, context));
     extra.push(firstSeenFinding(liveItems.length));
   } else {
     const before = new Map(approvedItems.map((i) => [itemId(i.kind, i.key), i]));
@@ -36,12 +39,17 @@ export function diffSurfaces(approved: Surface | null, live: Surface): DriftRepo
     const renamedTo = new Map(renames.map((r) => [r.to.name, r]));
     const renamedFrom = new Set(renames.map((r) => r.from.name));
 
+    const context: TextContext = { ownTools: new Set(approvedItems.filter((i) => i.kind === 'tool').map((i) => i.key)) };
+    const approvedTools = tools(approvedItems);
     for (const [id, now] of after) {
       const old = before.get(id);
-      if (old !== undefined) items.push(compareItem(old, now));
+      if (old !== undefined) items.push(compareItem(old, now, context));
     }
     for (const item of fresh) {
-      items.push(addedItem(item, false, item.kind === 'tool' ? renamedTo.get(item.key) : undefined));
+      const rename = item.kind === 'tool' ? renamedTo.get(item.key) : undefined;
+      const change = addedItem(item, false, context, rename);
+      if (item.kind === 'tool' && rename === undefined) checkShadowing(change, item.value as ToolDef, approvedTools);
+      items.push(change);
     }
     for (const item of gone) {
       const f = new ItemFindings(item.kind, item.key);
@@ -65,12 +73,12 @@ export function diffSurfaces(approved: Surface | null, live: Surface): DriftRepo
   };
 }
 
-function compareItem(old: SurfaceItem, now: SurfaceItem): ItemChange {
+function compareItem(old: SurfaceItem, now: SurfaceItem, context: TextContext): ItemChange {
   const base = { kind: now.kind, key: now.key };
   if (old.hash === now.hash) return { ...base, status: 'unchanged', findings: [] };
   const f = new ItemFindings(now.kind, now.key);
   diffItem(f, old.value, now.value);
-  checkAddedText(f, old.value, now.value);
+  checkAddedText(f, old.value, now.value, context);
   // Fail closed: the hashes differ, so something changed even if no rule could name it.
   if (f.findings.length === 0) f.add('surface.item.changed', 'medium', '', old.value, now.value, 'changed in a way no rule names; review the whole definition');
   const cosmetic = f.findings.every((x) => x.cosmetic);
@@ -81,16 +89,20 @@ function compareItem(old: SurfaceItem, now: SurfaceItem): ItemChange {
  * A new item. On first seen it only gets the text checks (the single surface.first-seen finding
  * speaks for all of them); a likely rename is diffed against the old tool; otherwise it is "added".
  */
-function addedItem(item: SurfaceItem, firstSeen: boolean, rename?: RenamePair): ItemChange {
+function addedItem(item: SurfaceItem, firstSeen: boolean, context: TextContext, rename?: RenamePair): ItemChange {
   const f = new ItemFindings(item.kind, item.key);
   if (rename !== undefined) {
     const why = `looks like tool ${JSON.stringify(rename.from.name)} renamed (${rename.reason}); it is withheld until you approve it`;
     f.add('tool.renamed', 'medium', '/name', rename.from.name, rename.to.name, why);
     diffItem(f, rename.from, item.value);
+    const required = f.findings.filter((x) => x.code === 'schema.param.required-added' || x.code === 'schema.required.added');
+    if (required.length > 0) {
+      f.add('tool.renamed-with-required', 'high', '/name', rename.from.name, rename.to.name, `was renamed from ${JSON.stringify(rename.from.name)} and now also requires ${required.map((x) => x.path.split('/').pop()).join(', ')}`);
+    }
   } else if (!firstSeen) {
     f.add(`${item.kind}.added`, presenceSeverity(item.kind), '', undefined, item.value, 'was added; it is withheld until you approve it');
   }
-  checkAddedText(f, rename?.from, item.value);
+  checkAddedText(f, rename?.from, item.value, context);
   const change: ItemChange = { kind: item.kind, key: item.key, status: 'added', findings: f.findings };
   if (rename !== undefined) change.renamedFrom = rename.from.name;
   return change;
@@ -106,6 +118,7 @@ function firstSeenFinding(count: number): Finding {
     before: null,
     after: null,
     message: `server seen for the first time: its ${count} items are held until you review and approve the whole surface once`,
+    why: whyOf('surface.first-seen'),
     cosmetic: false,
   };
 }

@@ -112,7 +112,7 @@ function diffPromptArguments(f: ItemFindings, before: unknown, after: unknown, p
     if (old === undefined && now !== undefined) {
       const required = isJsonObject(now[1]) && now[1].required === true;
       const at = childPointer(path, now[0]);
-      if (required) f.add('prompt.argument.required-added', 'high', at, undefined, now[1], `argument ${JSON.stringify(name)} was added and is required`);
+      if (required) f.add('prompt.argument.required-added', 'medium', at, undefined, now[1], `argument ${JSON.stringify(name)} was added and is required`);
       else f.add('prompt.argument.added', 'medium', at, undefined, now[1], `argument ${JSON.stringify(name)} was added (optional)`);
     } else if (old !== undefined && now === undefined) {
       f.add('prompt.argument.removed', 'medium', childPointer(path, old[0]), old[1], undefined, `argument ${JSON.stringify(name)} was removed`);

@@ -1,6 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { Severity } from '../severity.js';
 import type { ItemKind } from '../surface.js';
+import { whyOf } from './finding-reasons.js';
 import { isCosmeticChange } from './unicode-text.js';
 
 const KIND_LABEL: Record<ItemKind, string> = {
@@ -29,7 +30,7 @@ export class ItemFindings {
     this.label = itemLabel(kind, key);
   }
 
-  add(code: string, severity: Severity, path: string, before: unknown, after: unknown, message: string, cosmetic = false): void {
+  add(code: string, severity: Severity, path: string, before: unknown, after: unknown, message: string, cosmetic = false, why = whyOf(code)): void {
     this.findings.push({
       code,
       severity,
@@ -39,6 +40,7 @@ export class ItemFindings {
       before: before === undefined ? null : before,
       after: after === undefined ? null : after,
       message: `${this.label}: ${message}`,
+      why,
       cosmetic,
     });
   }

@@ -2,7 +2,7 @@ import type { ItemFindings } from './item-findings.js';
 import { childPointer } from './json-pointer.js';
 import { field, isJsonObject, preview, sameJson, unionKeys } from './json-values.js';
 import { diffAdditional, diffBound, diffConst, diffEnum, diffPattern, isBoundKeyword, type SchemaPlace } from './schema-keywords.js';
-import { isSensitiveName } from './sensitive-names.js';
+import { isOutOfScopeName, isSensitiveName } from './sensitive-names.js';
 import { diffValues } from './value-diff.js';
 
 /** How a schema's parts are named in messages: "parameter" in an inputSchema, "output field" in an outputSchema. */
@@ -100,10 +100,12 @@ function diffProperties(f: ItemFindings, before: unknown, after: unknown, afterR
     const path = childPointer(at.path, 'properties', name);
     const subject = place(path, naming).subject;
     if (b === undefined) {
-      if (required.has(name)) f.add('schema.param.required-added', 'high', path, b, a, `${subject} was added and is required`);
+      if (required.has(name)) f.add('schema.param.required-added', 'medium', path, b, a, `${subject} was added and is required`);
       else f.add('schema.param.added', 'medium', path, b, a, `${subject} was added (optional)`);
       if (isSensitiveName(name)) {
         f.add('schema.param.sensitive-added', 'high', path, b, a, `${subject} was added and its name suggests a secret; the model may fill it from its context`);
+      } else if (isOutOfScopeName(name)) {
+        f.add('schema.param.out-of-scope', 'high', path, b, a, `${subject} was added and asks about the model, its conversation or its instructions, which no tool needs to do its job`);
       }
     } else if (a === undefined) {
       f.add('schema.param.removed', 'medium', path, b, a, `${subject} was removed`);
@@ -124,7 +126,7 @@ function diffRequired(f: ItemFindings, before: unknown, after: unknown, beforePr
   for (const n of b) {
     // A parameter removed outright is reported as removed; "no longer required" would mislead.
     if (a.has(n) || (field(beforeProps, String(n)) !== undefined && field(afterProps, String(n)) === undefined)) continue;
-    f.add('schema.required.removed', 'high', path, before, after, `${name(n)} is no longer required`);
+    f.add('schema.required.removed', 'medium', path, before, after, `${name(n)} is no longer required`);
   }
   for (const n of a) {
     // A new required parameter is already reported as schema.param.required-added.

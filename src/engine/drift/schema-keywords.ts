@@ -41,7 +41,7 @@ export function diffBound(f: ItemFindings, keyword: string, before: unknown, aft
 export function diffEnum(f: ItemFindings, before: unknown, after: unknown, at: SchemaPlace): void {
   const path = childPointer(at.path, 'enum');
   if (Array.isArray(before) && after === undefined) {
-    f.add('schema.enum.widened', 'high', path, before, after, `${at.subject} is no longer restricted to ${preview(before)}`);
+    f.add('schema.enum.widened', 'medium', path, before, after, `${at.subject} is no longer restricted to ${preview(before)}`);
     return;
   }
   if (before === undefined && Array.isArray(after)) {
@@ -56,7 +56,7 @@ export function diffEnum(f: ItemFindings, before: unknown, after: unknown, at: S
   const afterSet = new Set(after.map((v) => canonicalJson(v)));
   const added = after.filter((v) => !beforeSet.has(canonicalJson(v)));
   const removed = before.filter((v) => !afterSet.has(canonicalJson(v)));
-  if (added.length > 0) f.add('schema.enum.widened', 'high', path, before, after, `${at.subject} accepts new values ${preview(added)}`);
+  if (added.length > 0) f.add('schema.enum.widened', 'medium', path, before, after, `${at.subject} accepts new values ${preview(added)}`);
   if (removed.length > 0) f.add('schema.enum.narrowed', 'low', path, before, after, `${at.subject} no longer accepts ${preview(removed)}`);
   if (added.length === 0 && removed.length === 0) {
     f.add('schema.enum.reordered', 'low', path, before, after, `${at.subject} enum values were reordered or repeated`);
@@ -66,7 +66,7 @@ export function diffEnum(f: ItemFindings, before: unknown, after: unknown, at: S
 export function diffConst(f: ItemFindings, before: unknown, after: unknown, at: SchemaPlace): void {
   const path = childPointer(at.path, 'const');
   if (after === undefined) {
-    f.add('schema.const.removed', 'high', path, before, after, `${at.subject} is no longer fixed to ${preview(before)}`);
+    f.add('schema.const.removed', 'medium', path, before, after, `${at.subject} is no longer fixed to ${preview(before)}`);
   } else if (before === undefined) {
     f.add('schema.const.added', 'low', path, before, after, `${at.subject} is now fixed to ${preview(after)}`);
   } else {

@@ -29,3 +29,24 @@ export function isSensitiveName(name: string): boolean {
     return !(word.startsWith('token') && prev !== undefined && COUNT_WORDS.has(prev));
   });
 }
+
+/**
+ * Parameter names that ask the model about itself or its conversation: the caller's identity
+ * ("llm_name", "ai_model_used"), what was said ("chat_history", "previous_messages") or what it
+ * was told ("system_prompt"). A tool's job never needs them; a server that asks is profiling
+ * the model or fishing for the context. ("model" alone is left out: many tools let the user
+ * pick a model to run.)
+ */
+const SELF_WORDS = new Set(['llm', 'llms', 'assistant', 'chatbot']);
+const CONTEXT_PAIRS: ReadonlyArray<[string, string]> = [
+  ['chat', 'history'], ['conversation', 'history'], ['message', 'history'], ['conversation', 'context'], ['chat', 'context'],
+  ['previous', 'messages'], ['prior', 'messages'], ['system', 'prompt'], ['system', 'instructions'], ['full', 'conversation'],
+  ['ai', 'model'], ['ai', 'name'], ['model', 'identity'], ['caller', 'model'], ['agent', 'name'], ['agent', 'model'],
+];
+
+export function isOutOfScopeName(name: string): boolean {
+  const words = nameWords(name);
+  if (words.some((w) => SELF_WORDS.has(w)) && !words.includes('id')) return true;
+  if (words.includes('conversation') && words.length <= 2) return true;
+  return CONTEXT_PAIRS.some(([a, b]) => words.includes(a) && words.includes(b));
+}

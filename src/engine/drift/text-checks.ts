@@ -3,7 +3,7 @@ import { addedText } from './added-text.js';
 import { childPointer } from './json-pointer.js';
 import { isJsonObject } from './json-values.js';
 import { findExfiltration, type AddedText } from './exfiltration.js';
-import { instructionCues } from './instruction-cues.js';
+import { modelDirectedSignals, namesToUseInstead } from './model-directed-text.js';
 import { formatCodePoints, invisibleCodePoints } from './unicode-text.js';
 
 /** Every string in a definition by JSON Pointer: values, and object keys (a key is text the model reads too). */
@@ -31,7 +31,12 @@ function collectTexts(value: unknown, path = '', into: Texts = { values: new Map
  * case all its text counts as added. Checks look only at new text, so something the user
  * already approved is not reported again on every later change.
  */
-export function checkAddedText(f: ItemFindings, before: unknown, after: unknown): void {
+export interface TextContext {
+  /** The tools of this server the user approved (for a first-seen server: all it lists). */
+  ownTools: ReadonlySet<string>;
+}
+
+export function checkAddedText(f: ItemFindings, before: unknown, after: unknown, context: TextContext = { ownTools: new Set() }): void {
   const old = collectTexts(before);
   const now = collectTexts(after);
   const added: AddedText[] = [];
@@ -42,7 +47,7 @@ export function checkAddedText(f: ItemFindings, before: unknown, after: unknown)
       checkInvisible(f, path, prior, text, isKey);
       const fresh = addedText(prior ?? '', text);
       if (fresh !== '') added.push({ path, text: fresh });
-      checkCues(f, path, prior, text, fresh);
+      checkDirected(f, path, prior, text, fresh, context);
     }
   }
   const exfil = findExfiltration(added);
@@ -68,12 +73,50 @@ function checkInvisible(f: ItemFindings, path: string, prior: string | undefined
 }
 
 /**
- * Cue phrases in the added words, or in the whole new text when the old text lacked them: the
- * second catches a phrase assembled by interleaving new words with approved ones.
+ * What the added words ask the model to do, and what the whole new text asks that the old one
+ * did not: the second catches an order assembled by interleaving new words with approved ones.
+ * Each kind is its own finding, high, with the reason a user reads.
  */
-function checkCues(f: ItemFindings, path: string, prior: string | undefined, text: string, fresh: string): void {
-  const before = new Set(instructionCues(prior ?? ''));
-  const cues = [...new Set([...instructionCues(fresh), ...instructionCues(text).filter((c) => !before.has(c))])];
-  if (cues.length === 0) return;
-  f.add('text.instruction-cue', 'high', path, prior, text, `added text at ${path || '/'} addresses the model (${cues.map((c) => JSON.stringify(c)).join(', ')}); read it before approving`);
+function checkDirected(f: ItemFindings, path: string, prior: string | undefined, text: string, fresh: string, context: TextContext): void {
+  const known = new Set(modelDirectedSignals(prior ?? '').map((s) => s.kind));
+  const signals = [...modelDirectedSignals(fresh), ...modelDirectedSignals(text).filter((s) => !known.has(s.kind))];
+  const seen = new Set<string>();
+  for (const signal of signals) {
+    if (seen.has(signal.kind)) continue;
+    seen.add(signal.kind);
+    f.add(`text.directed.${signal.kind}`, 'high', path, prior, text, `added text at ${path || '/'} ${DIRECTED_LABEL[signal.kind]} (${JSON.stringify(signal.evidence)})`, false, signal.why);
+  }
+  checkSteering(f, path, prior, text, context);
+}
+
+const DIRECTED_LABEL: Record<string, string> = {
+  authority: 'speaks to the model with authority it does not have',
+  hijack: 'reorders or replaces the model’s task',
+  command: 'tells the model to run a command',
+  network: 'tells the model to contact an outside address',
+  'file-write': 'tells the model to change files or settings',
+  secrets: 'leads the model to secrets',
+  'context-leak': 'asks for the conversation, the model’s instructions or facts about you',
+  disclosure: 'says the tool sends or keeps your data outside this machine',
+  concealment: 'tells the model to hide what it does',
+  lure: 'advertises the tool over others',
+  redirect: 'steers the model away from an approved tool',
+};
+
+/**
+ * "Use X instead": towards a tool of this server the user approved it is routine advice
+ * (medium); towards anything else it redirects the model (high).
+ */
+function checkSteering(f: ItemFindings, path: string, prior: string | undefined, text: string, context: TextContext): void {
+  const before = new Set(namesToUseInstead(prior ?? ''));
+  const named = namesToUseInstead(text).filter((n) => !before.has(n) && n !== f.key);
+  if (named.length === 0) return;
+  const foreign = named.filter((n) => !context.ownTools.has(n));
+  if (foreign.length > 0) {
+    // Medium, not high: advice to use a tool of another server, or one not listed yet, is often
+    // honest; a redirect that disparages the approved tool is rated high by the text rules.
+    f.add('text.steers-to-tool', 'medium', path, prior, text, `added text at ${path || '/'} tells the model to use ${foreign.map((n) => JSON.stringify(n)).join(', ')} instead, which is not a tool you approved on this server`);
+  } else {
+    f.add('text.steers-to-tool', 'medium', path, prior, text, `added text at ${path || '/'} tells the model to use ${named.map((n) => JSON.stringify(n)).join(', ')} instead`);
+  }
 }
