@@ -59,6 +59,17 @@ describe('cross-server findings in the trust registry', () => {
     }
   });
 
+  it('updates a held item\'s findings when the server it names appears later', () => {
+    const registry = new TrustRegistry(temp.store);
+    approved(registry, 'notes', NOTES);
+    registry.observe('notes', STEERING);
+    expect(codesOf(registry, 'notes', 'save_note')).not.toContain('tool.shadows-other-server');
+    approved(registry, 'mail', MAIL);
+    expect(codesOf(registry, 'notes', 'save_note')).toContain('tool.shadows-other-server');
+    // And mail's new tool, named by notes' pending text, said so when it was first seen.
+    expect(listAuditEvents(temp.store).find((e) => e.type === 'drift.detected' && e.server === 'mail')?.findings).toContain('tool.shadows-other-server');
+  });
+
   it('flags a look-alike tool name on a server seen for the first time', () => {
     const registry = new TrustRegistry(temp.store);
     approved(registry, 'mail', MAIL);

@@ -307,6 +307,17 @@ export class ServerController {
   }
 
   /**
+   * Recomputes the report after another server's surface moved, so the cross-server findings of
+   * this server's held items name what the other servers offer now. Changes no state: those
+   * findings only ever sit on items that are held anyway.
+   */
+  refreshPeerFindings(): void {
+    if (this.record.liveSurface && this.report?.items.some((i) => i.status === 'added' || i.status === 'changed')) {
+      this.setReport(this.diff(this.baseline?.surface ?? null, this.record.liveSurface));
+    }
+  }
+
+  /**
    * Drift against the approved baseline, plus what the held items mean next to the other
    * servers (a tool shadowing or impersonating another server's). Recomputed from the stored
    * surfaces whenever the report is, so the findings need no storage of their own.

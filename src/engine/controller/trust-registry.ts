@@ -63,10 +63,13 @@ export class TrustRegistry {
 
   observe(name: string, live: Surface): ObserveOutcome {
     const controller = this.controller(name);
-    return this.commit(controller, () => {
+    const outcome = this.commit(controller, () => {
       const outcome = controller.observe(live, this.clock());
       return { result: outcome, events: outcome.events, baseline: outcome.newBaseline };
     });
+    // A new surface here can make another server's held item shadow it (or stop doing so).
+    if (outcome.events.length > 0) for (const [other, c] of this.controllers) if (other !== name) c.refreshPeerFindings();
+    return outcome;
   }
 
   /** Approves the whole live surface; quarantined items stay quarantined unless named in `release`. */
