@@ -36,7 +36,10 @@ export function definitionDiff(approved: unknown, live: unknown, context = 2): s
 
 export function reviewItemText(item: ReviewItem): string {
   const lines = [`── ${item.server} / ${item.kind} "${item.key}": ${item.status}${item.quarantined ? ' (quarantined)' : ''} — server is ${item.state}`];
-  for (const f of item.findings) lines.push(`   ${f.severity.padEnd(8)} ${f.code}  ${showInvisible(f.message)}`);
+  for (const f of item.findings) {
+    lines.push(`   ${f.severity.padEnd(8)} ${f.code}  ${showInvisible(f.message)}`);
+    if (f.why) lines.push(`            why: ${f.why}`);
+  }
   if (item.pendingCalls.length > 0) lines.push(`   ${item.pendingCalls.length} call(s) waiting; the first is denied at ${item.pendingCalls[0]?.expiresAt}`);
   lines.push(definitionDiff(item.approved, item.live).replace(/^/gm, '   '));
   return `${lines.join('\n')}\n`;

@@ -20,13 +20,13 @@ export interface DriftRecordV1 {
   live_hash: Digest;
   approved: JsonValue | null;
   live: JsonValue;
-  findings: Array<{ code: string; severity: Finding['severity']; tool: string | null; path: string }>;
+  findings: Array<{ code: string; severity: Finding['severity']; tool: string | null; path: string; why?: string }>;
   decision: 'ALLOW' | 'HOLD' | 'DENY';
   state: ServerState;
 }
 
 export function driftRecordFindings(findings: readonly Finding[]): DriftRecordV1['findings'] {
-  return findings.map((f) => ({ code: f.code, severity: f.severity, tool: f.itemKind === 'tool' ? f.itemKey : null, path: f.path }));
+  return findings.map((f) => ({ code: f.code, severity: f.severity, tool: f.itemKind === 'tool' ? f.itemKey : null, path: f.path, why: f.why }));
 }
 
 /** Stores a record once (records are immutable and keyed by their own digest) and returns its digest. */

@@ -125,7 +125,7 @@ export function holdGroupNotice(server: string, holds: readonly Hold[], review: 
   const noun = items.every((i) => i.kind === 'tool') ? ['tool', 'tools'] : ['item', 'items'];
   const keys = items.slice(0, LISTED_KEYS).map((i) => plainText(i.key, 40));
   const listed = items.length > LISTED_KEYS ? `${keys.join(', ')} and ${items.length - LISTED_KEYS} more` : keys.join(', ');
-  const why = worst ? ` — worst: ${worst.severity}: ${plainText(worst.message, 120).replace(/\.$/, '')}` : '';
+  const why = worst ? ` — worst: ${worst.severity}: ${plainText(worst.why ?? worst.message, 120).replace(/\.$/, '')}` : '';
   const name = plainText(server, 40);
   const title = `Airlock: ${name} needs review`;
   const body = `${name} changed ${items.length} ${noun[items.length === 1 ? 0 : 1]}: ${listed}${why}. Calls are held.`;

@@ -30,6 +30,8 @@ export const FindingSchema = z.object({
   before: z.unknown(),
   after: z.unknown(),
   message: z.string(),
+  /** Why it matters: what the model could now be led to do. */
+  why: z.string().optional(),
   cosmetic: z.boolean(),
 });
 export type Finding = z.infer<typeof FindingSchema>;

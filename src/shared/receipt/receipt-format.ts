@@ -69,6 +69,8 @@ export const DriftRecordFindingSchema = z.strictObject({
   severity: z.enum(['info', 'low', 'medium', 'high', 'critical']),
   tool: z.string().nullable(),
   path: z.string(),
+  /** Why it matters, as the user was told (absent in records written before it existed). */
+  why: z.string().optional(),
 });
 
 /**

@@ -14,6 +14,7 @@ export function FindingsList({ findings }: { findings: readonly Finding[] }) {
           <code className="muted" title={`finding ${f.code}`}>
             {f.path === '' ? '(whole item)' : f.path}
           </code>
+          {f.why ? <div className="finding-why">{f.why}</div> : null}
         </li>
       ))}
     </ul>
