@@ -1,5 +1,5 @@
 import type { Finding } from '../finding.js';
-import { severityRank, worstSeverity, type Severity } from '../severity.js';
+import { severityRank, worstSeverity } from '../severity.js';
 import { ITEM_KINDS, surfaceItems, type Surface, type SurfaceItem } from '../surface.js';
 import { addedText } from './added-text.js';
 import { foldName, nameKeys, nameLikeness, nameMentions, nameWords, type NameMention } from './confusable-names.js';
@@ -162,14 +162,14 @@ function shadowingText(f: ItemFindings, server: string, before: unknown, after: 
         if (reported.has(id) || !mayName(mention, tool)) continue;
         reported.add(id);
         const as = mention.text === tool.name ? '' : ` (written ${JSON.stringify(mention.text)})`;
-        addFinding(
-          f,
+        f.add(
           'tool.shadows-other-server',
           'high',
           path,
           prior,
           { server: tool.server, tool: tool.name, mention: mention.text },
           `text added at ${path || '/'} names tool ${JSON.stringify(tool.name)} of another server, ${JSON.stringify(tool.server)}${as}; approve it only if "${server}" is meant to work with "${tool.server}"`,
+          false,
           `The model reads every server's tools together, so this text can steer how it uses "${tool.server}"'s ${tool.name} (add a recipient, change an argument, call it first) without "${tool.server}" saying so.`,
         );
       }
@@ -186,14 +186,14 @@ function confusableName(f: ItemFindings, server: string, name: string, peers: re
       sameName(f, name, [tool]);
       continue;
     }
-    addFinding(
-      f,
+    f.add(
       'tool.confusable-name',
       'high',
       '/name',
       tool.name,
       name,
       `its name looks like tool ${JSON.stringify(tool.name)} of server ${JSON.stringify(tool.server)}: ${likeness.reason}. Independent servers rarely pick names this close by chance; approve it only if you know why "${server}" does`,
+      false,
       `The model may call "${server}"'s ${name} when it means "${tool.server}"'s ${tool.name}, and hand "${server}" what was meant for "${tool.server}" (recipients, messages, files).`,
     );
   }
@@ -207,14 +207,14 @@ function confusableName(f: ItemFindings, server: string, name: string, peers: re
 function sameName(f: ItemFindings, name: string, peers: readonly PeerTool[]): void {
   for (const tool of peers) {
     if (tool.name !== name) continue;
-    addFinding(
-      f,
+    f.add(
       'tool.confusable-name',
       'medium',
       '/name',
       tool.name,
       name,
       `server ${JSON.stringify(tool.server)} also offers a tool named ${JSON.stringify(name)}; common for generic names, so check that you trust both with what this tool is given`,
+      false,
       `A client that routes both servers shows the model two tools named ${name}, and it may call the other server's one with what was meant for this one.`,
     );
   }
@@ -257,27 +257,17 @@ function namedByPeerText(f: ItemFindings, server: string, name: string, peers: r
     if (peerOwn.has(foldName(name))) continue;
     const hit = mentions.get(peer.server)?.lookup(name).find((m) => mayName(m.mention, { compound }));
     if (hit === undefined) continue;
-    addFinding(
-      f,
+    f.add(
       'tool.shadows-other-server',
       'high',
       '/name',
       null,
       { server: peer.server, item: hit.item, path: hit.path, mention: hit.mention.text },
       `the text of ${hit.label} on server ${JSON.stringify(peer.server)} names this tool (at ${hit.path || '/'}, as ${JSON.stringify(hit.mention.text)}); approve it only if "${peer.server}" is meant to work with "${server}"`,
+      false,
       `Once you approve it, "${peer.server}"'s text can steer how the model uses "${server}"'s ${name} (add a recipient, change an argument, call it first).`,
     );
   }
-}
-
-/**
- * Adds a finding with its own plain reason (what the model would be led to do), naming the
- * servers involved. Set after add() so this file does not lean on add()'s optional arguments.
- */
-function addFinding(f: ItemFindings, code: string, severity: Severity, path: string, before: unknown, after: unknown, message: string, why: string): void {
-  f.add(code, severity, path, before, after, message);
-  const added = f.findings[f.findings.length - 1];
-  if (added) Object.assign(added, { why });
 }
 
 const kindRank = (kind: string | null): number => (kind === null ? -1 : (ITEM_KINDS as readonly string[]).indexOf(kind));
