@@ -37,9 +37,11 @@ describe('airlock drift', () => {
     const out = DriftJsonSchema.parse(JSON.parse(r.stdout));
     expect(out).toMatchObject({ changed: true, decision: 'HOLD', state: 'AMBER', severity: 'high' });
     expect(out.findings).toContainEqual(
-      expect.objectContaining({ code: 'schema.param.required-added', severity: 'high', tool: 'read_file', path: '/inputSchema/properties/api_key', before: null, after: { type: 'string' } }),
+      expect.objectContaining({ code: 'schema.param.required-added', severity: 'medium', tool: 'read_file', path: '/inputSchema/properties/api_key', before: null, after: { type: 'string' } }),
     );
-    for (const f of out.findings) expect(Object.keys(f).sort()).toEqual(['after', 'before', 'code', 'message', 'path', 'severity', 'tool']);
+    // The secret-looking name is what makes it high, with the reason a person reads.
+    expect(out.findings).toContainEqual(expect.objectContaining({ code: 'schema.param.sensitive-added', severity: 'high', why: expect.stringMatching(/secret/) }));
+    for (const f of out.findings) expect(Object.keys(f).sort()).toEqual(['after', 'before', 'code', 'message', 'path', 'severity', 'tool', 'why']);
   });
 
   it('exits 11 with DENY and RED when a description turns into exfiltration', () => {

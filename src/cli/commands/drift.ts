@@ -22,6 +22,7 @@ export const DriftJsonSchema = z.strictObject({
       before: z.unknown(),
       after: z.unknown(),
       message: z.string(),
+      why: z.string(),
     }),
   ),
 });
@@ -59,6 +60,7 @@ export function driftJson(report: DriftReport, verdict: DriftVerdict): DriftJson
       before: f.before ?? null,
       after: f.after ?? null,
       message: f.message,
+      why: f.why,
     })),
   });
 }
@@ -73,6 +75,7 @@ export function driftReportText(report: DriftReport, verdict: DriftVerdict): str
   const width = Math.max(0, ...report.findings.map((f) => f.code.length));
   for (const f of report.findings) {
     lines.push(`  ${f.severity.padEnd(8)} ${f.code.padEnd(width)}  ${f.message}`);
+    lines.push(`  ${' '.repeat(8)} ${' '.repeat(width)}  why: ${f.why}`);
   }
   return `${lines.join('\n')}\n`;
 }
