@@ -440,6 +440,8 @@ export class RelaySession {
   }
 
   private upstreamExited(exit: { code: number | null; signal: NodeJS.Signals | null; error: Error | null }): void {
+    // The session closed first (its client left, or a fault) and stopped the server itself: that exit is no failure of the server.
+    if (this.closed) return;
     const message = this.upstreamGoneMessage(exit);
     this.hooks.log(message);
     for (const [key, pending] of [...this.pendingClient]) this.failPending(idFromKey(key), pending, message, RPC_DENIED_BY_AIRLOCK);
