@@ -169,6 +169,38 @@ export class ServerController {
     };
   }
 
+  /**
+   * Approves an earlier baseline again, as a new generation: a revert is an approval like any
+   * other (audited, with `revertedTo`), never a rewind of history. Bound to that baseline's hash
+   * as shown to the user. The live surface is then judged against it, so what differs is held.
+   * Items quarantined one by one stay quarantined.
+   */
+  revert(earlier: BaselineRecord, shownHash: string, by: ApprovedBy, now: string): { baseline: BaselineRecord; events: ControllerEvent[] } {
+    if (earlier.server !== this.name || earlier.generation >= this.record.generation) {
+      throw new ApprovalRefusedError(`"${this.name}" can only be reverted to an earlier generation than its current ${this.record.generation}, not ${earlier.generation}. See its generations with: airlock servers list`);
+    }
+    if (shownHash !== earlier.surfaceHash) {
+      throw new ApprovalRefusedError(`revert refused for "${this.name}": generation ${earlier.generation} has surface ${earlier.surfaceHash}, not the ${shownHash} you were shown. Look again with: airlock revert ${this.name} --to ${earlier.generation}`);
+    }
+    const fromState = this.record.state;
+    const replaced = this.baseline?.surfaceHash ?? null;
+    const baseline = this.adopt(earlier.surface, earlier.surfaceHash, by, now);
+    const label = (q: { kind: string; key: string }): string => `${q.kind}:${q.key}`;
+    return {
+      baseline,
+      events: [
+        {
+          type: 'surface.approved',
+          decision: 'ALLOW',
+          findings: [],
+          approvedHash: baseline.surfaceHash,
+          liveHash: this.record.liveHash,
+          detail: { approvedBy: by, generation: baseline.generation, fromState, replaced, revertedTo: earlier.generation, stillQuarantined: this.quarantinedItems().map(label) },
+        },
+      ],
+    };
+  }
+
   /** Quarantines the server (RED) until the user approves a new baseline. */
   quarantine(reason: string, now: string): ControllerEvent[] {
     if (this.record.state === 'RED') return [];

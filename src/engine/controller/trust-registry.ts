@@ -7,7 +7,9 @@ import { putDriftRecord } from '../drift-records.js';
 import { deleteQuarantinedItems, listQuarantinedItems, putQuarantinedItem } from '../store/quarantined-items.js';
 import type { ApprovedBy, BaselineRecord, Store } from '../store/index.js';
 import type { ItemKind } from '../surface.js';
-import { ServerController, type ControllerEvent, type ItemRef, type ObserveOutcome } from './server-controller.js';
+import { ApprovalRefusedError, ServerController, type ControllerEvent, type ItemRef, type ObserveOutcome } from './server-controller.js';
+import { diffSurfaces } from '../drift/index.js';
+import { surfaceItems } from '../surface.js';
 
 /**
  * The controllers of every server in one Airlock home, kept in step with the store: each
@@ -89,6 +91,35 @@ export class TrustRegistry {
     });
   }
 
+  /** What reverting to an earlier generation would change in the approved surface, and the hash to revert by. */
+  revertPlan(name: string, to: number): RevertPlan {
+    const controller = this.controller(name);
+    const earlier = this.earlierBaseline(controller, to);
+    const current = controller.snapshot.baseline?.surface ?? null;
+    const changes = diffSurfaces(current, earlier.surface)
+      .items.filter((i) => i.status !== 'unchanged')
+      .map((i) => ({ kind: i.kind, key: i.key, status: i.status, now: itemValue(current, i.kind, i.key), then: itemValue(earlier.surface, i.kind, i.key) }));
+    return { server: name, from: controller.generation, to, hash: earlier.surfaceHash, approvedAt: earlier.approvedAt, changes };
+  }
+
+  /** Approves generation `to` again as a new generation, bound to its hash as shown. */
+  revert(name: string, to: number, shownHash: string, by: ApprovedBy): BaselineRecord {
+    const controller = this.controller(name);
+    const earlier = this.earlierBaseline(controller, to);
+    return this.commit(controller, () => {
+      const { baseline, events } = controller.revert(earlier, shownHash, by, this.clock());
+      return { result: baseline, events, baseline };
+    });
+  }
+
+  private earlierBaseline(controller: ServerController, to: number): BaselineRecord {
+    const earlier = Number.isInteger(to) && to >= 1 && to < controller.generation ? this.store.getBaseline(controller.name, to) : undefined;
+    if (!earlier) {
+      throw new ApprovalRefusedError(`"${controller.name}" has no earlier generation ${to} to revert to (it is at generation ${controller.generation}; generations 1 to ${Math.max(0, controller.generation - 1)} can be reverted to)`);
+    }
+    return earlier;
+  }
+
   quarantineItem(name: string, kind: ItemKind, key: string, reason: string): void {
     const controller = this.controller(name);
     this.commit(controller, () => ({ result: undefined, events: controller.quarantineItem(kind, key, reason, this.clock()), baseline: null }));
@@ -167,4 +198,27 @@ export class TrustRegistry {
       throw error;
     }
   }
+}
+
+/** One item that a revert changes in the approved surface: its definition now and in the earlier generation. */
+export interface RevertChange {
+  kind: ItemKind;
+  key: string;
+  status: string;
+  now: unknown;
+  then: unknown;
+}
+
+export interface RevertPlan {
+  server: string;
+  from: number;
+  to: number;
+  /** The earlier generation's surface hash: what a revert is bound to. */
+  hash: string;
+  approvedAt: string;
+  changes: RevertChange[];
+}
+
+function itemValue(surface: Surface | null, kind: ItemKind, key: string): unknown {
+  return surface ? (surfaceItems(surface).find((i) => i.kind === kind && i.key === key)?.value ?? null) : null;
 }
