@@ -1,6 +1,6 @@
 import type { Finding } from '../finding.js';
-import { severityRank, worstSeverity } from '../severity.js';
-import { ITEM_KINDS, surfaceItems, type Surface, type SurfaceItem } from '../surface.js';
+import { worstSeverity } from '../severity.js';
+import { surfaceItems, type Surface, type SurfaceItem } from '../surface.js';
 import { addedText } from './added-text.js';
 import { foldName, nameKeys, nameLikeness, nameMentions, nameWords, type NameMention } from './confusable-names.js';
 import type { DriftReport, ItemChange } from './drift-types.js';
@@ -8,6 +8,7 @@ import { heldItems } from './drift-verdict.js';
 import { ItemFindings } from './item-findings.js';
 import { childPointer } from './json-pointer.js';
 import { isJsonObject } from './json-values.js';
+import { compareFindings } from './finding-order.js';
 
 /**
  * Tool shadowing across servers (issue 12): one client routes several servers, and the model
@@ -270,16 +271,3 @@ function namedByPeerText(f: ItemFindings, server: string, name: string, peers: r
   }
 }
 
-const kindRank = (kind: string | null): number => (kind === null ? -1 : (ITEM_KINDS as readonly string[]).indexOf(kind));
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The order of drift-diff.ts's report (worst first, server-wide first, kind, key, path, code), so receipts stay stable. */
-function compareFindings(a: Finding, b: Finding): number {
-  return (
-    severityRank(b.severity) - severityRank(a.severity) ||
-    kindRank(a.itemKind) - kindRank(b.itemKind) ||
-    cmp(a.itemKey ?? '', b.itemKey ?? '') ||
-    cmp(a.path, b.path) ||
-    cmp(a.code, b.code)
-  );
-}

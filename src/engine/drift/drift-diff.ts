@@ -1,11 +1,12 @@
 import type { Finding } from '../finding.js';
-import { severityRank, worstSeverity } from '../severity.js';
-import { ITEM_KINDS, surfaceHashOfItems, surfaceItems, type Surface, type SurfaceItem, type ToolDef } from '../surface.js';
+import { worstSeverity } from '../severity.js';
+import { surfaceHashOfItems, surfaceItems, type Surface, type SurfaceItem, type ToolDef } from '../surface.js';
 import type { DriftReport, ItemChange } from './drift-types.js';
 import { diffItem, presenceSeverity } from './item-diff.js';
 import { ItemFindings } from './item-findings.js';
 import { pairRenames, type RenamePair } from './rename.js';
 import { whyOf } from './finding-reasons.js';
+import { compareFindings, compareText, kindRank } from './finding-order.js';
 import { checkShadowing } from './shadow-names.js';
 import { checkAddedText, type TextContext } from './text-checks.js';
 
@@ -123,20 +124,6 @@ function firstSeenFinding(count: number): Finding {
   };
 }
 
-const kindRank = (kind: string | null): number => (kind === null ? -1 : (ITEM_KINDS as readonly string[]).indexOf(kind));
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 function compareItems(a: ItemChange, b: ItemChange): number {
-  return kindRank(a.kind) - kindRank(b.kind) || cmp(a.key, b.key);
-}
-
-/** Worst first, then server-wide before per-item, then kind, key, path and code: a stable order for receipts. */
-function compareFindings(a: Finding, b: Finding): number {
-  return (
-    severityRank(b.severity) - severityRank(a.severity) ||
-    kindRank(a.itemKind) - kindRank(b.itemKind) ||
-    cmp(a.itemKey ?? '', b.itemKey ?? '') ||
-    cmp(a.path, b.path) ||
-    cmp(a.code, b.code)
-  );
+  return kindRank(a.kind) - kindRank(b.kind) || compareText(a.key, b.key);
 }
