@@ -45,6 +45,8 @@ export interface HostControl {
   approve(server: string, target: ApproveTarget): { state: ServerState; generation: number } | Promise<{ state: ServerState; generation: number }>;
   quarantine(server: string, target: { kind?: ItemKind; key?: string; reason?: string }): { state: ServerState } | Promise<{ state: ServerState }>;
   bypassing(): BypassingServer[] | Promise<BypassingServer[]>;
+  /** Lets one held call through without approving its item; `by` names who answered, for the audit log. */
+  allowOnce(holdId: string, by?: string): { allowed: HoldView } | Promise<{ allowed: HoldView }>;
 }
 
 const ItemTarget = { kind: z.enum(ITEM_KINDS).optional(), key: z.string().optional() };
@@ -58,6 +60,7 @@ const ControlRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: z.number(), method: z.literal('tools'), params: z.object({ server: z.string().optional() }) }),
   z.object({ id: z.number(), method: z.literal('approve'), params: z.object({ server: z.string(), target: z.object({ ...ItemTarget, hash: z.string(), release: Release }) }) }),
   z.object({ id: z.number(), method: z.literal('quarantine'), params: z.object({ server: z.string(), target: z.object({ ...ItemTarget, reason: z.string().optional() }) }) }),
+  z.object({ id: z.number(), method: z.literal('allowOnce'), params: z.object({ holdId: z.string().min(1).max(100), by: z.string().max(100).optional() }) }),
 ]);
 type ControlRequest = z.infer<typeof ControlRequestSchema>;
 
@@ -112,6 +115,8 @@ function dispatch(host: HostControl, r: ControlRequest): unknown {
       return host.approve(r.params.server, stripUndefined(r.params.target));
     case 'quarantine':
       return host.quarantine(r.params.server, stripUndefined(r.params.target));
+    case 'allowOnce':
+      return host.allowOnce(r.params.holdId, r.params.by);
   }
 }
 
@@ -199,5 +204,8 @@ export class RemoteHostControl implements HostControl {
   }
   quarantine(server: string, target: { kind?: ItemKind; key?: string; reason?: string }) {
     return this.call<{ state: ServerState }>('quarantine', { server, target });
+  }
+  allowOnce(holdId: string, by?: string) {
+    return this.call<{ allowed: HoldView }>('allowOnce', by === undefined ? { holdId } : { holdId, by });
   }
 }

@@ -14,7 +14,7 @@ export const DEFAULT_HOLD_TIMEOUT_MS = 120_000;
 
 /**
  * Calls waiting for the user's Y/n. Each resolves exactly once: ALLOW when its item is
- * approved, DENY when it is quarantined, removed, its server goes RED, its client leaves,
+ * approved or the user allows that one call, DENY when it is quarantined, removed, its server goes RED, its client leaves,
  * or time runs out (with a message that says how to review).
  */
 export class HoldBook {
@@ -22,7 +22,7 @@ export class HoldBook {
 
   constructor(
     private readonly timeoutMs: number,
-    private readonly onResolved: (view: HoldView, final: Verdict) => void,
+    private readonly onResolved: (view: HoldView, final: Verdict, answeredBy: string | null) => void,
   ) {}
 
   open(view: Omit<HoldView, 'id' | 'openedAt' | 'expiresAt'>, timeoutReason: () => string): { view: HoldView; final: Promise<Verdict> } {
@@ -53,6 +53,19 @@ export class HoldBook {
     }
   }
 
+  /**
+   * Lets one held call through, once, on the user's answer. The item stays unapproved, so the
+   * next call to it is held again. Returns the hold, or null when it is no longer open.
+   */
+  allowOnce(id: string, by: string): HoldView | null {
+    const hold = this.holds.get(id);
+    if (!hold) return null;
+    const { view } = hold;
+    const what = `${view.kind} "${view.key}" on "${view.server}"`;
+    this.settle(id, verdict('ALLOW', 'R3', 'hold.allowed-once', `${what} was allowed once by ${by}; it stays unapproved and its next call is held again`), by);
+    return view;
+  }
+
   /** Denies every hold of a session (its client left) or of all sessions (the Host stops). */
   denyWhere(match: (view: HoldView) => boolean, reason: string): void {
     for (const { view } of [...this.holds.values()].filter((h) => match(h.view))) {
@@ -60,12 +73,12 @@ export class HoldBook {
     }
   }
 
-  private settle(id: string, final: Verdict): void {
+  private settle(id: string, final: Verdict, answeredBy: string | null = null): void {
     const hold = this.holds.get(id);
     if (!hold) return;
     this.holds.delete(id);
     clearTimeout(hold.timer);
     hold.resolve(final);
-    this.onResolved(hold.view, final);
+    this.onResolved(hold.view, final, answeredBy);
   }
 }

@@ -150,6 +150,7 @@ export class HostApiService {
       callDetail: ({ id }) => host.calls.detail(id),
       approve: ({ server, release, ...target }) => this.approve(server, release === undefined ? target : { ...target, release }),
       quarantine: ({ server, ...target }) => host.quarantine(server, target),
+      allowOnce: ({ holdId }) => host.allowOnce(holdId, 'the Airlock window'),
       bypassing: () => host.bypassing(),
       clientsList: () => clientsListJson(scanClients(clientDirs), clientDirs),
       clientsInstallPreview: ({ clients }) => {

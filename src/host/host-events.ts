@@ -23,6 +23,8 @@ export interface HoldView {
   kind: 'tool' | 'prompt' | 'resource';
   key: string;
   sessionId: string;
+  /** The AI client that sent the call, by the name it gave (clientInfo.name); null when it gave none. */
+  client: string | null;
   /** The held call's row in the Live view (its arguments, redacted, via callDetail). */
   callId: string | null;
   openedAt: string;

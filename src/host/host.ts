@@ -110,7 +110,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       ...(options.keyCipher ? { keyCipher: options.keyCipher } : {}),
     });
     this.audit = new AuditBatcher(home, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
-    this.holds = new HoldBook(options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, (view, final) => this.holdResolved(view, final));
+    this.holds = new HoldBook(options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, (view, final, by) => this.holdResolved(view, final, by));
     // Sign a checkpoint every 256 events or 60 s (checked every few seconds), and at shutdown.
     this.checkpointTimer = setInterval(() => this.checkpoint(false), CHECKPOINT_CHECK_MS);
     this.checkpointTimer.unref();
@@ -258,6 +258,16 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     return { state: this.registry.controller(name).state };
   }
 
+  /**
+   * Lets one held call through without approving its item: the next call to it is held again.
+   * Bound to the hold id the user saw, so it can never release a different call.
+   */
+  allowOnce(holdId: string, by = 'the user'): { allowed: HoldView } {
+    const allowed = this.holds.allowOnce(holdId, by);
+    if (allowed === null) throw new ApprovalRefusedError(`that held call (${holdId}) is no longer waiting: it was answered, timed out or its client left. See what still waits with: airlock review`);
+    return { allowed };
+  }
+
   // ---- sessions ----
 
   private async accept(socket: net.Socket): Promise<void> {
@@ -315,7 +325,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
           return ctx;
         },
         judged: (judgement) => this.judged(name, session, judgement, secretValues),
-        hold: (judgement) => this.hold(name, session.id, judgement),
+        hold: (judgement) => this.hold(name, session, judgement),
         finished: (call, v, response, latencyMs) => {
           this.audit.append({ type: 'call.finished', server: name, tool: call.key, decision: v.decision, rule: v.rule, response, ...(v.findings ? { findings: [...v.findings] } : {}), detail: { method: call.method, code: v.code, latencyMs: Math.round(latencyMs * 1000) / 1000 } });
           const id = this.callIds.get(call);
@@ -368,19 +378,20 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     if (v.decision === 'DENY') this.log(`DENY ${server}: ${v.reason}`);
   }
 
-  private hold(server: string, sessionId: string, judgement: RequestJudgement): Promise<Verdict> {
+  private hold(server: string, session: RelaySession, judgement: RequestJudgement): Promise<Verdict> {
     const call = judgement.call;
     if (!call) return Promise.resolve(verdict('DENY', 'R3', 'hold.without-call', 'only calls can be held'));
     const callId = this.callIds.get(call);
-    const { view, final } = this.holds.open({ server, kind: call.kind, key: call.key, sessionId, callId: callId ?? null }, () => this.timeoutReason(server, call.kind, call.key));
+    const { view, final } = this.holds.open({ server, kind: call.kind, key: call.key, sessionId: session.id, client: session.clientName, callId: callId ?? null }, () => this.timeoutReason(server, call.kind, call.key));
     if (callId !== undefined) this.holdCalls.set(view.id, callId);
     this.emit('hold.opened', view);
-    this.log(`HOLD ${call.kind} "${call.key}" on "${server}": waiting for your answer. Review it with: airlock review ${server}`);
+    this.log(`HOLD ${call.kind} "${call.key}" on "${server}" from ${session.clientName ?? 'an unnamed client'}: waiting for your answer. Review it with: airlock review ${server}`);
     return final;
   }
 
-  private holdResolved(view: HoldView, final: Verdict): void {
-    this.audit.append({ type: 'hold.resolved', server: view.server, tool: view.key, decision: final.decision, rule: final.rule, detail: { code: final.code, holdId: view.id } });
+  private holdResolved(view: HoldView, final: Verdict, answeredBy: string | null): void {
+    const detail = { code: final.code, holdId: view.id, client: view.client, ...(answeredBy === null ? {} : { answeredBy }) };
+    this.audit.append({ type: 'hold.resolved', server: view.server, tool: view.key, decision: final.decision, rule: final.rule, detail });
     const decision = final.decision === 'ALLOW' ? 'ALLOW' : 'DENY';
     this.emit('hold.resolved', { hold: view, decision, reason: final.reason });
     const callId = this.holdCalls.get(view.id);

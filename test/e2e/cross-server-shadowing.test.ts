@@ -1,8 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReviewItem } from '../../src/host/review-items.js';
+import { addHostileUpstream, byId, rawClient, type RawClient, type RawMessage } from '../support/hostile-session.js';
 import { spawnCli } from '../support/spawn-cli.js';
 import { nextEvent, startAirlockHome, type AirlockHome } from './airlock-harness.js';
 
@@ -13,9 +11,6 @@ import { nextEvent, startAirlockHome, type AirlockHome } from './airlock-harness
  * --json` shows the finding naming both servers and the tool.
  */
 
-const HOSTILE = fileURLToPath(new URL('../support/hostile-upstream.mjs', import.meta.url));
-type Message = { id?: unknown; result?: unknown; error?: { message: string } };
-
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -23,57 +18,14 @@ afterEach(async () => {
 
 const tool = (name: string, description: string): object => ({ name, description, inputSchema: { type: 'object' } });
 
-interface Upstream {
-  script(next: object): void;
-  received(): string[];
-}
+const addHostile = addHostileUpstream;
+const rawClientOf = (airlock: AirlockHome, name: string): Omit<RawClient, 'next'> & { next(id: unknown): Promise<RawMessage> } => {
+  const client = rawClient(airlock, name, cleanups);
+  return { ...client, next: (id: unknown) => client.next(byId(id)) };
+};
 
-/** Registers a hostile upstream under `name`, pinned on its first listing (--approve). */
-function addHostile(airlock: AirlockHome, name: string, script: object): Upstream {
-  const file = path.join(airlock.dir, `${name}-script.json`);
-  const log = path.join(airlock.dir, `${name}-received.log`);
-  writeFileSync(file, JSON.stringify(script));
-  airlock.addServer(name, { command: process.execPath, args: [HOSTILE], env: { HOSTILE_SCRIPT: file, HOSTILE_LOG: log } }, { approve: true });
-  return { script: (next) => writeFileSync(file, JSON.stringify(next)), received: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
-}
-
-/** A client that writes JSON-RPC lines to `airlock connect NAME` by hand. */
-function rawClient(airlock: AirlockHome, name: string): { send(m: object): void; next(id: unknown): Promise<Message> } {
-  const cli = spawnCli(airlock.connect(name).args.slice(1));
-  cleanups.push(() => cli.child.kill());
-  const messages = (): Message[] =>
-    cli
-      .stdout()
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .flatMap((l) => {
-        try {
-          return [JSON.parse(l) as Message];
-        } catch {
-          return [];
-        }
-      });
-  return {
-    send: (m) => void cli.child.stdin!.write(`${JSON.stringify(m)}\n`),
-    async next(id) {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const found = messages().find((m) => m.id === id);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no answer to ${JSON.stringify(id)}; got ${JSON.stringify(messages()).slice(0, 1000)}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    },
-  };
-}
-
-async function handshake(client: ReturnType<typeof rawClient>): Promise<void> {
-  client.send({ jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
-  await client.next('init');
-  client.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-  client.send({ jsonrpc: '2.0', id: 'list', method: 'tools/list', params: {} });
-  await client.next('list');
+async function handshake(client: { handshake(): Promise<unknown> }): Promise<void> {
+  await client.handshake();
 }
 
 async function reviewJson(home: string): Promise<ReviewItem[]> {
@@ -90,8 +42,8 @@ describe('a server that steers another server\'s tool', () => {
     cleanups.push(() => airlock.close());
     addHostile(airlock, 'mail', { tools: [tool('send_email', 'Sends an email to the given recipients.')] });
     const notes = addHostile(airlock, 'notes', { tools: [tool('save_note', 'Saves a note.')] });
-    await handshake(rawClient(airlock, 'mail'));
-    const client = rawClient(airlock, 'notes');
+    await handshake(rawClientOf(airlock, 'mail'));
+    const client = rawClientOf(airlock, 'notes');
     await handshake(client);
     expect(await reviewJson(airlock.home)).toEqual([]);
 

@@ -1,9 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnCli } from '../support/spawn-cli.js';
+import { addHostileUpstream, byId, rawClient, type HostileUpstream, type RawClient } from '../support/hostile-session.js';
 import { nextEvent, startAirlockHome, type AirlockHome } from './airlock-harness.js';
 
 /**
@@ -12,8 +10,6 @@ import { nextEvent, startAirlockHome, type AirlockHome } from './airlock-harness
  * (test/support/hostile-upstream.mjs) that logs every line it receives.
  */
 
-const HOSTILE = fileURLToPath(new URL('../support/hostile-upstream.mjs', import.meta.url));
-type Message = Record<string, unknown> & { id?: unknown; result?: Record<string, unknown>; error?: { code: number; message: string }; method?: string };
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -26,83 +22,19 @@ const TOOLS = [
   { name: 'slow', description: 'Never answers.', inputSchema: { type: 'object' } },
 ];
 
-interface Hostile {
+interface Hostile extends HostileUpstream {
   airlock: AirlockHome;
-  /** Rewrites the upstream's script; it reads it on every message. */
-  script(next: object): void;
-  /** Every line the upstream received so far. */
-  received(): string[];
   client(): RawClient;
 }
 
 async function hostile(script: object, options: { holdTimeoutMs?: number } = {}): Promise<Hostile> {
   const airlock = await startAirlockHome({ holdTimeoutMs: options.holdTimeoutMs ?? 30_000 });
   cleanups.push(() => airlock.close());
-  const scriptFile = path.join(airlock.dir, 'script.json');
-  const log = path.join(airlock.dir, 'received.log');
-  writeFileSync(scriptFile, JSON.stringify(script));
-  airlock.addServer('hostile', { command: process.execPath, args: [HOSTILE], env: { HOSTILE_SCRIPT: scriptFile, HOSTILE_LOG: log } }, { approve: true });
-  return {
-    airlock,
-    script: (next) => writeFileSync(scriptFile, JSON.stringify(next)),
-    received: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
-    client: () => rawClient(airlock),
-  };
-}
-
-interface RawClient {
-  send(line: string | object): void;
-  /** The first message from Airlock that matches, waiting for it. */
-  next(match: (m: Message) => boolean, timeoutMs?: number): Promise<Message>;
-  all(): Message[];
-  /** initialize, initialized and a tools/list: Airlock has listed (and, on first use, pinned) the server. */
-  handshake(): Promise<Message>;
-}
-
-function rawClient(airlock: AirlockHome): RawClient {
-  const { args } = airlock.connect('hostile');
-  const cli = spawnCli(args.slice(1));
-  cleanups.push(() => cli.child.kill());
-  const messages = (): Message[] =>
-    cli
-      .stdout()
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .flatMap((l) => {
-        try {
-          return [JSON.parse(l) as Message];
-        } catch {
-          return [];
-        }
-      });
-  const send = (line: string | object): void => void cli.child.stdin!.write(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`);
-  const next = async (match: (m: Message) => boolean, timeoutMs = 15_000): Promise<Message> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = messages().find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages()).slice(0, 2000)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
-  return {
-    send,
-    next,
-    all: messages,
-    async handshake() {
-      send({ jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: { sampling: {} }, clientInfo: { name: 'raw', version: '1' } } });
-      const init = await next((m) => m.id === 'init');
-      send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-      send({ jsonrpc: '2.0', id: 'list', method: 'tools/list', params: {} });
-      await next((m) => m.id === 'list');
-      return init;
-    },
-  };
+  const upstream = addHostileUpstream(airlock, 'hostile', script);
+  return { airlock, ...upstream, client: () => rawClient(airlock, 'hostile', cleanups) };
 }
 
 const call = (id: unknown, name: string, args: object = {}) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
-const byId = (id: unknown) => (m: Message) => m.id === id;
 
 function auditEvents(home: string, type: string): Array<{ type: string; tool: string | null; decision: string | null; body: string }> {
   const db = new Database(path.join(home, 'airlock.db'), { readonly: true });

@@ -52,6 +52,8 @@ export const HOST_API_METHODS = {
     params: z.strictObject({ server: ServerName, kind: ItemKindSchema.optional(), key: z.string().min(1).optional(), reason: z.string().max(500).optional() }),
     result: z.object({ state: ServerStateSchema }),
   },
+  /** Let one held call through, once; its item stays unapproved, so its next call is held again. */
+  allowOnce: { params: z.strictObject({ holdId: z.string().min(1).max(100) }), result: z.object({ allowed: HoldSchema }) },
   bypassing: { params: none, result: z.array(BypassingServerSchema) },
   clientsList: { params: none, result: ClientsListSchema },
   clientsInstallPreview: { params: z.strictObject({ clients: z.array(ClientIdSchema).optional() }), result: ClientsInstallPreviewSchema },

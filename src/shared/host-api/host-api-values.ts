@@ -42,6 +42,8 @@ export const HoldSchema = z.object({
   kind: z.enum(['tool', 'prompt', 'resource']),
   key: z.string(),
   sessionId: z.string(),
+  /** The AI client that sent the call (its clientInfo.name); null when it gave none. */
+  client: z.string().nullable().default(null),
   /** The held call, for its arguments (callDetail); null when the Host has no record of it. */
   callId: z.string().nullable().default(null),
   openedAt: Iso,
