@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Decision } from '../engine/decision.js';
+import type { HoldAnswerer } from './hold-answerer.js';
 
 /** One call as the window lists it (the shape of the HostApi's CallRow). */
 export interface CallRecord {
@@ -14,6 +15,9 @@ export interface CallRecord {
   reason: string;
   startedAt: string;
   finalDecision: 'ALLOW' | 'DENY' | null;
+  /** Who ended the hold (the HostApi's HoldAnswerer); null until then. */
+  answeredBy: HoldAnswerer | null;
+  finalReason: string | null;
   latencyMs: number | null;
 }
 
@@ -30,8 +34,8 @@ export class CallLog {
   private readonly rows = new Map<string, CallRecord>();
   private readonly details = new Map<string, { arguments: unknown; result: unknown }>();
 
-  started(fields: Omit<CallRecord, 'id' | 'startedAt' | 'finalDecision' | 'latencyMs'>, args: unknown): CallRecord {
-    const record: CallRecord = { ...fields, id: randomBytes(8).toString('hex'), startedAt: new Date().toISOString(), finalDecision: null, latencyMs: null };
+  started(fields: Omit<CallRecord, 'id' | 'startedAt' | 'finalDecision' | 'answeredBy' | 'finalReason' | 'latencyMs'>, args: unknown): CallRecord {
+    const record: CallRecord = { ...fields, id: randomBytes(8).toString('hex'), startedAt: new Date().toISOString(), finalDecision: null, answeredBy: null, finalReason: null, latencyMs: null };
     this.rows.set(record.id, record);
     this.details.set(record.id, { arguments: args, result: undefined });
     trim(this.rows, MAX_ROWS);
@@ -50,10 +54,14 @@ export class CallLog {
   }
 
   /** A held call's answer (the user's, or the timeout's). */
-  resolved(id: string, decision: 'ALLOW' | 'DENY'): CallRecord | undefined {
+  resolved(id: string, decision: 'ALLOW' | 'DENY', answer?: { by: HoldAnswerer; reason: string }): CallRecord | undefined {
     const record = this.rows.get(id);
     if (record === undefined) return undefined;
     record.finalDecision = decision;
+    if (answer) {
+      record.answeredBy = answer.by;
+      record.finalReason = answer.reason;
+    }
     return { ...record };
   }
 

@@ -1,6 +1,7 @@
 import type { BypassingServer } from '../clients/bypass-watch.js';
 import type { Decision, ServerState } from '../engine/decision.js';
 import type { CallRecord } from './call-log.js';
+import type { HoldAnswerer } from './hold-answerer.js';
 
 /** What the Host tells the UI, the tray and the CLI as it happens. */
 export interface HostEvents {
@@ -8,7 +9,7 @@ export interface HostEvents {
   /** A call answered by its server, or a held call denied (then `decision` is DENY). */
   'call.finished': [{ server: string; sessionId: string; method: string; key: string; decision: Decision; latencyMs: number; call: CallRecord }];
   'hold.opened': [HoldView];
-  'hold.resolved': [{ hold: HoldView; decision: 'ALLOW' | 'DENY'; reason: string }];
+  'hold.resolved': [{ hold: HoldView; decision: 'ALLOW' | 'DENY'; reason: string; answeredBy?: HoldAnswerer }];
   'state.changed': [{ server: string; from: ServerState; to: ServerState; generation: number }];
   'surface.changed': [{ server: string; liveHash: string; approvedHash: string | null; severity: string; decision: string }];
   /** Client config entries that start a server without Airlock: newly seen ones, and ones no longer there. */

@@ -25,6 +25,7 @@ import { clientDirs } from '../clients/client-dirs.js';
 import { writeControlEndpoint, removeControlEndpoint, defaultRendererDir } from './control-endpoint.js';
 import { controlToken } from './control-token.js';
 import { DEFAULT_HOLD_TIMEOUT_MS, HoldBook } from './hold-book.js';
+import { holdAnswerer } from './hold-answerer.js';
 import type { HostEvents, HoldView } from './host-events.js';
 import { reviewItems, type ReviewItem } from './review-items.js';
 import { redactSecrets } from './secret.js';
@@ -374,7 +375,9 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       redactValue(call?.args ?? null, secretValues),
     );
     if (call) this.callIds.set(call, record.id);
-    this.emit('call.started', { server, sessionId: session.id, method, key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason, call: record });
+    // A call the gate denies ends here (the client has its error): its row says how long that took, not "running".
+    const row = v.decision === 'DENY' ? (this.calls.finished(record.id, Date.now() - Date.parse(record.startedAt), null) ?? record) : record;
+    this.emit('call.started', { server, sessionId: session.id, method, key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason, call: row });
     if (v.decision === 'DENY') this.log(`DENY ${server}: ${v.reason}`);
   }
 
@@ -393,10 +396,11 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     const detail = { code: final.code, holdId: view.id, client: view.client, ...(answeredBy === null ? {} : { answeredBy }) };
     this.audit.append({ type: 'hold.resolved', server: view.server, tool: view.key, decision: final.decision, rule: final.rule, detail });
     const decision = final.decision === 'ALLOW' ? 'ALLOW' : 'DENY';
-    this.emit('hold.resolved', { hold: view, decision, reason: final.reason });
+    const by = holdAnswerer(final.code);
+    this.emit('hold.resolved', { hold: view, decision, reason: final.reason, answeredBy: by });
     const callId = this.holdCalls.get(view.id);
     this.holdCalls.delete(view.id);
-    const record = callId === undefined ? undefined : this.calls.resolved(callId, decision);
+    const record = callId === undefined ? undefined : this.calls.resolved(callId, decision, { by, reason: final.reason });
     // A denied hold never reaches the server, so no finished event would come: the row ends here.
     if (record && decision === 'DENY') this.emitDeniedHold(record);
     this.log(`${final.decision} after hold: ${final.reason}`);

@@ -13,6 +13,8 @@ export function callRow(overrides: Partial<CallRow> & { id: string }): CallRow {
     reason: 'the tool is as you approved it',
     startedAt: '2026-11-22T09:00:00.000Z',
     finalDecision: null,
+    answeredBy: null,
+    finalReason: null,
     latencyMs: 12,
     ...overrides,
   };

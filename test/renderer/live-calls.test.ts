@@ -87,6 +87,6 @@ describe('calls per minute', () => {
 
   it('says the totals in words', () => {
     const buckets = callsPerMinute([callRow({ id: '1', startedAt: at(30) }), callRow({ id: '2', startedAt: at(29), decision: 'DENY' })], now);
-    expect(bucketsSummary(buckets)).toBe('Last 30 minutes: 2 calls (1 ALLOW, 0 HOLD, 1 DENY, 0 SILENCE)');
+    expect(bucketsSummary(buckets)).toBe('Last 30 minutes: 2 calls (1 ALLOW, 0 HOLD, 1 DENY, 0 DROPPED)');
   });
 });

@@ -29,7 +29,7 @@ describe('the Live view', () => {
   it('lists the recent calls the Host remembers, newest first', async () => {
     const host = fakeHost({
       recentCalls: () => [
-        callRow({ id: 'c2', key: 'write_file', server: 'filesystem', client: 'cursor', rule: 'R3', decision: 'DENY', startedAt: '2026-11-22T09:00:02.000Z', latencyMs: 3 }),
+        callRow({ id: 'c2', key: 'write_file', server: 'filesystem', client: 'cursor', rule: 'R3', reason: 'the tool is quarantined', decision: 'DENY', startedAt: '2026-11-22T09:00:02.000Z', latencyMs: 3 }),
         callRow({ id: 'c1', key: 'search', server: 'github', client: null, startedAt: '2026-11-22T09:00:01.000Z', latencyMs: 41.6 }),
       ],
     });
@@ -39,7 +39,10 @@ describe('the Live view', () => {
     expect(within(first as HTMLElement).getByText('write_file')).toBeTruthy();
     expect(first?.textContent).toContain('cursor');
     expect(first?.textContent).toContain('DENY');
-    expect(first?.textContent).toContain('R3');
+    // The reason in words is the label; the rule id stays in the tooltip.
+    expect(first?.textContent).toContain('the tool is quarantined');
+    expect(first?.textContent).not.toContain('R3');
+    expect(within(first as HTMLElement).getByTitle('R3: the tool is quarantined')).toBeTruthy();
     expect(second?.textContent).toContain('github');
     expect(second?.textContent).toContain('unknown');
     expect(second?.textContent).toContain('42 ms');
@@ -60,7 +63,7 @@ describe('the Live view', () => {
     act(() => host.emit({ type: 'call.finished', call: { ...started, finalDecision: 'DENY', latencyMs: 8000 } }));
     expect(bodyRows()).toHaveLength(2);
     expect(bodyRows()[0]?.textContent).toContain('HOLD → DENY');
-    expect(bodyRows()[0]?.textContent).toContain('8000 ms');
+    expect(bodyRows()[0]?.textContent).toContain('8 s');
   });
 
   it('shows calls that arrive while it first loads', async () => {
@@ -156,7 +159,54 @@ describe('the Live view', () => {
     const now = new Date().toISOString();
     renderLive(fakeHost({ recentCalls: () => [callRow({ id: '1', startedAt: now }), callRow({ id: '2', startedAt: now, decision: 'HOLD', finalDecision: 'ALLOW' })] }));
     const chart = await screen.findByRole('img', { name: /Calls per minute by decision/ });
-    expect(chart.getAttribute('aria-label')).toContain('2 calls (1 ALLOW, 1 HOLD, 0 DENY, 0 SILENCE)');
-    expect(screen.getByText('Last 30 minutes: 2 calls (1 ALLOW, 1 HOLD, 0 DENY, 0 SILENCE)')).toBeTruthy();
+    expect(chart.getAttribute('aria-label')).toContain('2 calls (1 ALLOW, 1 HOLD, 0 DENY, 0 DROPPED)');
+    expect(screen.getByText('Last 30 minutes: 2 calls (1 ALLOW, 1 HOLD, 0 DENY, 0 DROPPED)')).toBeTruthy();
+  });
+
+  it('keeps a timed-out hold in the list, saying the timeout denied it and after how long', async () => {
+    const reason = 'tool "send_mail" on "mail" was held for 120 s without an answer and was denied. Review it with: airlock review mail';
+    const host = fakeHost({
+      recentCalls: () => [callRow({ id: 't1', key: 'send_mail', server: 'mail', decision: 'HOLD', finalDecision: 'DENY', answeredBy: 'timeout', finalReason: reason, latencyMs: 120_004 })],
+    });
+    renderLive(host);
+    await screen.findByRole('table', { name: /Recent calls/ });
+    const [row] = bodyRows();
+    expect(row?.textContent).toContain('HOLD → DENY');
+    expect(row?.textContent).toContain('timed out after 2 min, denied');
+    expect(within(row as HTMLElement).getByTitle(reason)).toBeTruthy();
+  });
+
+  it('says when a person, not the timeout, answered a hold', async () => {
+    const host = fakeHost({
+      recentCalls: () => [
+        callRow({ id: 'p1', key: 'send_mail', decision: 'HOLD', finalDecision: 'DENY', answeredBy: 'you', finalReason: 'quarantined', latencyMs: 45_700, startedAt: '2026-11-22T09:00:02.000Z' }),
+        callRow({ id: 'p2', key: 'read_file', decision: 'HOLD', finalDecision: 'ALLOW', answeredBy: 'you', finalReason: 'approved', latencyMs: 320, startedAt: '2026-11-22T09:00:01.000Z' }),
+      ],
+    });
+    renderLive(host);
+    await screen.findByRole('table', { name: /Recent calls/ });
+    const [denied, allowed] = bodyRows();
+    expect(denied?.textContent).toContain('denied by you');
+    expect(denied?.textContent).not.toContain('timed out');
+    expect(denied?.textContent).toContain('45.7 s');
+    expect(allowed?.textContent).toContain('allowed by you');
+    expect(allowed?.textContent).toContain('320 ms');
+  });
+
+  it('shows a denied call\'s latency and names a dropped message in the user\'s words', async () => {
+    const host = fakeHost({
+      recentCalls: () => [
+        callRow({ id: 'd1', decision: 'DENY', latencyMs: 0.4, startedAt: '2026-11-22T09:00:02.000Z' }),
+        callRow({ id: 's1', decision: 'SILENCE', latencyMs: null, startedAt: '2026-11-22T09:00:01.000Z' }),
+      ],
+    });
+    renderLive(host);
+    await screen.findByRole('table', { name: /Recent calls/ });
+    const [denied, dropped] = bodyRows();
+    expect(denied?.textContent).toContain('0 ms');
+    expect(denied?.textContent).not.toContain('running');
+    expect(dropped?.textContent).toContain('DROPPED');
+    expect(dropped?.textContent).not.toContain('SILENCE');
+    expect(dropped?.textContent).not.toContain('running');
   });
 });

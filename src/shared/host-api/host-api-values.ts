@@ -126,6 +126,10 @@ export const ServerDetailSchema = z.object({
 });
 export type ServerDetail = z.infer<typeof ServerDetailSchema>;
 
+/** Who ended a hold: you (an answer in the window, terminal or API), its timeout, its client leaving, or a change on the server's side. */
+export const HoldAnswererSchema = z.enum(['you', 'timeout', 'client-left', 'server-quarantined', 'server-changed']);
+export type HoldAnswerer = z.infer<typeof HoldAnswererSchema>;
+
 /** One call through Airlock, as the Live view lists it. */
 export const CallRowSchema = z.object({
   id: z.string(),
@@ -142,6 +146,10 @@ export const CallRowSchema = z.object({
   startedAt: Iso,
   /** After a hold: the user's (or the timeout's) answer. */
   finalDecision: z.enum(['ALLOW', 'DENY']).nullable(),
+  /** After a hold: who or what answered it, so the window can say "timed out" or "denied by you". Null until then. */
+  answeredBy: HoldAnswererSchema.nullable().default(null),
+  /** After a hold: the Host's words for its answer. */
+  finalReason: z.string().nullable().default(null),
   latencyMs: z.number().nonnegative().nullable(),
 });
 export type CallRow = z.infer<typeof CallRowSchema>;

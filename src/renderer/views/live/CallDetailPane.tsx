@@ -38,10 +38,16 @@ export function CallDetailPane({ call, onClose }: { call: CallRow; onClose: () =
         <dd>
           <CallDecision call={call} />
         </dd>
-        <dt>Rule</dt>
+        <dt>Why</dt>
         <dd>
-          {call.rule}: {call.reason}
+          {call.reason} <span className="muted">(rule {call.rule})</span>
         </dd>
+        {call.finalReason !== null && (
+          <>
+            <dt>Answer</dt>
+            <dd>{call.finalReason}</dd>
+          </>
+        )}
         <dt>Latency</dt>
         <dd>{latencyText(call)}</dd>
       </dl>

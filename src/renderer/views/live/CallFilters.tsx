@@ -1,4 +1,5 @@
 import type { Decision } from '../../../shared/host-api/index.js';
+import { decisionLabel } from '../../components/decision-label.js';
 import { DECISIONS, type CallFilter } from './live-calls.js';
 
 export function CallFilters({ servers, filter, onChange, shown, total }: { servers: readonly string[]; filter: CallFilter; onChange: (filter: CallFilter) => void; shown: number; total: number }) {
@@ -22,7 +23,7 @@ export function CallFilters({ servers, filter, onChange, shown, total }: { serve
           <option value="">All decisions</option>
           {DECISIONS.map((d) => (
             <option key={d} value={d}>
-              {d}
+              {decisionLabel(d)}
             </option>
           ))}
         </select>

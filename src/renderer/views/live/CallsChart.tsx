@@ -1,6 +1,7 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { useEffect, useRef } from 'react';
 import type { Decision } from '../../../shared/host-api/index.js';
+import { decisionLabel } from '../../components/decision-label.js';
 import { bucketsSummary, DECISIONS, type MinuteBucket } from './live-calls.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -17,7 +18,7 @@ const minuteLabel = (start: number): string => new Date(start).toLocaleTimeStrin
 function chartData(buckets: readonly MinuteBucket[]) {
   return {
     labels: buckets.map((b) => minuteLabel(b.start)),
-    datasets: DECISIONS.map((d) => ({ label: d, data: buckets.map((b) => b.counts[d]), backgroundColor: cssVar(COLOUR_VAR[d]), stack: 'calls' })),
+    datasets: DECISIONS.map((d) => ({ label: decisionLabel(d), data: buckets.map((b) => b.counts[d]), backgroundColor: cssVar(COLOUR_VAR[d]), stack: 'calls' })),
   };
 }
 
@@ -76,7 +77,7 @@ export function CallsChart({ buckets }: { buckets: readonly MinuteBucket[] }) {
             <th scope="col">Minute</th>
             {DECISIONS.map((d) => (
               <th key={d} scope="col">
-                {d}
+                {decisionLabel(d)}
               </th>
             ))}
           </tr>

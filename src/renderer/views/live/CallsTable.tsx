@@ -22,7 +22,7 @@ export function CallsTable({ rows, selectedId, onSelect }: { rows: readonly Call
             <th scope="col">Server</th>
             <th scope="col">Tool, prompt or resource</th>
             <th scope="col">Decision</th>
-            <th scope="col">Rule</th>
+            <th scope="col">Why</th>
             <th scope="col">Latency</th>
           </tr>
         </thead>
@@ -45,7 +45,9 @@ export function CallsTable({ rows, selectedId, onSelect }: { rows: readonly Call
               <td>
                 <CallDecision call={call} />
               </td>
-              <td title={call.reason}>{call.rule}</td>
+              <td className="call-reason" title={`${call.rule}: ${call.reason}`}>
+                {call.reason}
+              </td>
               <td>{latencyText(call)}</td>
             </tr>
           ))}

@@ -1,4 +1,5 @@
 import type { CallRow, Decision } from '../../../shared/host-api/index.js';
+import { decisionLabel } from '../../components/decision-label.js';
 
 /** The Live view keeps the newest calls only: the Host keeps the rest in the audit log. */
 export const MAX_CALL_ROWS = 1000;
@@ -95,5 +96,5 @@ export function callsPerMinute(rows: readonly CallRow[], now: number, minutes = 
 export function bucketsSummary(buckets: readonly MinuteBucket[]): string {
   const totals = DECISIONS.map((d) => [d, buckets.reduce((sum, b) => sum + b.counts[d], 0)] as const);
   const all = totals.reduce((sum, [, n]) => sum + n, 0);
-  return `Last ${buckets.length} minutes: ${all} ${all === 1 ? 'call' : 'calls'} (${totals.map(([d, n]) => `${n} ${d}`).join(', ')})`;
+  return `Last ${buckets.length} minutes: ${all} ${all === 1 ? 'call' : 'calls'} (${totals.map(([d, n]) => `${n} ${decisionLabel(d)}`).join(', ')})`;
 }
