@@ -106,7 +106,7 @@ async function servedDemo(): Promise<Served> {
       const call = client.client.callTool({ name: 'echo', arguments: { message } });
       // Keep a rejection from counting as unhandled before the test awaits it.
       call.catch(() => undefined);
-      await lineMatching(serve, /HOLD tool "echo" on "demo": waiting for your answer/, from);
+      await lineMatching(serve, /HOLD tool "echo" on "demo" from airlock-test-client: waiting for your answer/, from);
       return { call };
     },
   };
@@ -144,7 +144,7 @@ async function reviewInTerminal(home: string, answer: string): Promise<{ status:
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
     // Answer only once the question is on screen, as a person would.
-    if (!answered && output.includes('Approve? [y/N]')) {
+    if (!answered && output.includes(', Enter skip: ')) {
       answered = true;
       child.stdin.write(answer);
     }
@@ -192,14 +192,14 @@ describe('airlock review', () => {
     expect(out).toContain('   or:      airlock quarantine demo echo\n');
   });
 
-  it('in a terminal asks Approve? [y/N], and "y" approves the tool so its held call resumes with the result', async () => {
+  it('in a terminal asks for an answer, and "y" approves the tool so its held call resumes with the result', async () => {
     const demo = await servedDemo();
     await demo.changeEcho();
     const { call } = await demo.heldEchoCall('after review');
 
     const { status, output } = await reviewInTerminal(demo.home, 'y\n');
     expect(status, output).toBe(0);
-    expect(output).toContain('Approve? [y/N]');
+    expect(output).toContain('[o]nce (let the waiting call through), [y]es approve, [n]o quarantine, Enter skip: ');
     expect(output).toMatch(/approved; "demo" is GREEN/);
     expect(text(await call)).toBe('after review');
     expect(await reviewJson(demo.home)).toEqual([]);
@@ -212,9 +212,34 @@ describe('airlock review', () => {
 
     const { status, output } = await reviewInTerminal(demo.home, 'n\n');
     expect(status, output).toBe(0);
-    expect(output).toContain('Approve? [y/N]');
+    expect(output).toContain('[n]o quarantine');
     expect(output).toMatch(/quarantined: its calls are denied/);
     await expect(call).rejects.toThrow(/tool "echo" on "demo" was denied: it is quarantined\. Review it with: airlock review demo/);
+  });
+
+  it('in a terminal, "o" lets the waiting call through once, names who asked, and leaves the tool waiting for review', async () => {
+    const demo = await servedDemo();
+    await demo.changeEcho();
+    const { call } = await demo.heldEchoCall('just once');
+
+    const { status, output } = await reviewInTerminal(demo.home, 'o\n');
+    expect(status, output).toBe(0);
+    expect(output).toContain('asking: airlock-test-client (1 call)');
+    expect(output).toContain('allowed once: the call from airlock-test-client went on');
+    expect(text(await call)).toBe('just once');
+    expect(await reviewJson(demo.home)).toEqual([expect.objectContaining({ key: 'echo', status: 'changed', pendingCalls: [] })]);
+  });
+
+  it('in a terminal, Enter skips the item: nothing is approved or quarantined and the call keeps waiting', async () => {
+    const demo = await servedDemo();
+    await demo.changeEcho();
+    const { call } = await demo.heldEchoCall('later');
+
+    const { status, output } = await reviewInTerminal(demo.home, '\n');
+    expect(status, output).toBe(0);
+    expect(output).toContain('skipped: its calls keep waiting');
+    expect(await reviewJson(demo.home)).toEqual([expect.objectContaining({ key: 'echo', quarantined: false, pendingCalls: [expect.objectContaining({ client: 'airlock-test-client' })] })]);
+    void call;
   });
 
   it('says nothing waits, and tools list still works, when no Host runs and everything is approved', async () => {

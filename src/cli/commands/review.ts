@@ -8,11 +8,12 @@ import { homeFrom } from '../home-option.js';
 import { withHostControl } from '../host-access.js';
 import type { CliIo } from '../io.js';
 import { reviewItemText } from '../review-text.js';
+import { answerItem } from '../review-answer.js';
 
 export function registerReview(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('review')
-    .description('show each item waiting for your answer (findings, approved vs live) and ask Approve? [y/N]')
+    .description('show each item waiting for your answer (findings, approved vs live) and ask for an answer: allow a waiting call once, approve, quarantine, or skip')
     .argument('[server]', 'only this server')
     .option('--json', 'list the pending items as JSON and ask nothing')
     .action(async (server: string | undefined, options: { json?: boolean }, command: Command) => {
@@ -86,19 +87,7 @@ async function askEach(host: HostControl, items: ReviewItem[], io: CliIo): Promi
         io.out(`   A removal is approved with the whole server: ${approveHint(item)}\n\n`);
         continue;
       }
-      const answer = (await rl.question('Approve? [y/N] ')).trim().toLowerCase();
-      const target = { kind: item.kind, key: item.key };
-      try {
-        if (answer === 'y' || answer === 'yes') {
-          const r = await host.approve(item.server, { ...target, hash: item.hash });
-          io.out(`   approved; "${item.server}" is ${r.state}\n\n`);
-        } else {
-          const r = await host.quarantine(item.server, { ...target, reason: 'answered n in airlock review' });
-          io.out(`   quarantined: its calls are denied; "${item.server}" is ${r.state}\n\n`);
-        }
-      } catch (error) {
-        io.out(`   ${(error as Error).message}\n\n`);
-      }
+      await answerItem(host, { ...item, hash: item.hash }, (question) => rl.question(question), io);
     }
   } finally {
     rl.close();
