@@ -87,6 +87,14 @@ describe('airlock serve', () => {
       const status = await control?.status();
       control?.close();
       if (status) process.kill(status.pid, 'SIGTERM');
+      // The temp dir goes next: wait until the Host has finished writing to it.
+      for (let alive = status !== undefined; alive; await new Promise((r) => setTimeout(r, 50))) {
+        try {
+          process.kill(status!.pid, 0);
+        } catch {
+          alive = false;
+        }
+      }
     });
     expect(((await client.client.callTool({ name: 'echo', arguments: { message: 'autostarted' } })) as { content: Array<{ text: string }> }).content[0]?.text).toBe('autostarted');
   });

@@ -7,6 +7,9 @@ import { openWindowInBrowser, windowUrl } from '../open-window.js';
 import { controlToken } from '../../host/control-token.js';
 import { homeFrom } from '../home-option.js';
 import type { CliIo } from '../io.js';
+import { lastControlPort } from '../../host/control-port.js';
+import { findRunningHost, stopRunningHost } from '../running-host.js';
+import { openHostWindow } from './window.js';
 
 export function registerServe(program: Command, io: CliIo): void {
   program
@@ -15,17 +18,31 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--hold-timeout <seconds>', 'how long a held call waits for your answer before it is denied', '120')
     .option('--user-home <dir>', "watch the AI clients' config files under this folder instead of your home (tests, or a copy)")
     .option('--platform <platform>', 'the client path rules to use: darwin, win32 or linux (default: this machine)')
-    .option('--open', 'serve the window on the control API and open it in your browser (picks a free port unless --port is given)')
+    .option('--open', "open the window in your browser (a Host already running on this home: its window)")
+    .option('--replace', 'when a Host already runs on this home, stop it (it finishes in-flight calls) and take over')
     .option('--no-watch-clients', "do not watch the AI clients' config files for servers that bypass Airlock")
-    .option('--port <n>', 'also serve the control API on http://127.0.0.1:N (bearer token in the home\'s control-token file; 0 picks a free port)')
-    .action(async (options: { holdTimeout: string; port?: string; userHome?: string; platform?: string; watchClients: boolean; open?: boolean }, command: Command) => {
+    .option('--port <n>', "serve the control API and window on http://127.0.0.1:N (bearer token in the home's control-token file; default: the port this home's last Host used when free, else any free port)")
+    .action(async (options: { holdTimeout: string; port?: string; userHome?: string; platform?: string; watchClients: boolean; open?: boolean; replace?: boolean }, command: Command) => {
       const seconds = Number(options.holdTimeout);
       if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--hold-timeout must be a positive number of seconds, not "${options.holdTimeout}"`);
-      const port = options.port === undefined ? (options.open ? 0 : undefined) : Number(options.port);
-      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a port number from 0 to 65535, not "${options.port}"`);
+      // Every Host serves the window, so `airlock open` and `ui-url` find it however it was started.
+      const port = options.port === undefined ? 0 : Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number from 0 to 65535, not "${options.port}"`);
       const home = homeFrom(command, io);
+      const running = await findRunningHost(home);
+      if (running !== undefined) {
+        if (options.replace) {
+          io.out(`Stopping the Airlock host already running for ${home} (pid ${running.pid}, ${running.kind}) to take over; it finishes its in-flight calls first\n`);
+          if (!(await stopRunningHost(running))) throw new UsageError(`the Airlock host for ${home} (pid ${running.pid}) still runs after 20 s; end it yourself, then run this again`, EXIT.FAILED);
+        } else if (options.open) {
+          return openHostWindow(home, running, io, true);
+        } else {
+          throw new UsageError(`Airlock home ${home} is in use by pid ${running.pid} (${running.kind}), a running Airlock host. Open its window with: airlock open; stop it with: airlock stop; or take over with: airlock serve --replace`, EXIT.FAILED);
+        }
+      }
       const clients = options.watchClients ? clientDirsFrom(options) : undefined;
-      const host = await Host.start({ home, holdTimeoutMs: Math.round(seconds * 1000), ...(port === undefined ? {} : { port }), ...(clients === undefined ? {} : { clients }) });
+      const preferredPort = options.port === undefined ? lastControlPort(home) : undefined;
+      const host = await Host.start({ home, holdTimeoutMs: Math.round(seconds * 1000), port, ...(preferredPort === undefined ? {} : { preferredPort }), ...(clients === undefined ? {} : { clients }) });
       const stamp = (): string => new Date().toISOString().slice(11, 19);
       host.on('log', (message) => io.out(`${stamp()} ${message}\n`));
       for (const b of host.bypassing()) io.out(`${stamp()} ${b.clientName} starts server "${b.name}" without Airlock (${b.file}); ${b.routable ? 'route it with: airlock clients install' : `it cannot be routed: ${b.reason ?? ''}`}\n`);
@@ -55,7 +72,7 @@ export function registerUiUrl(program: Command, io: CliIo): void {
     .action((_options: unknown, command: Command) => {
       const home = homeFrom(command, io);
       const endpoint = readControlEndpoint(home);
-      if (endpoint === undefined) throw new UsageError(`no running Airlock host serves the window for ${home}; start one with: airlock serve --open (or airlock serve --port N)`, EXIT.FAILED);
+      if (endpoint === undefined) throw new UsageError(`no running Airlock host serves the window for ${home}; open it (starting a Host when none runs) with: airlock open`, EXIT.FAILED);
       io.out(`${windowUrl(endpoint.url, controlToken(home))}\n`);
     });
 }
