@@ -24,6 +24,7 @@ import { HostApiService } from './host-api-service.js';
 import { clientDirs } from '../clients/client-dirs.js';
 import { writeControlEndpoint, removeControlEndpoint, defaultRendererDir } from './control-endpoint.js';
 import { controlToken } from './control-token.js';
+import { listenPreferring, rememberControlPort } from './control-port.js';
 import { DEFAULT_HOLD_TIMEOUT_MS, HoldBook } from './hold-book.js';
 import { holdAnswerer } from './hold-answerer.js';
 import type { HostEvents, HoldView } from './host-events.js';
@@ -49,6 +50,8 @@ export interface HostOptions {
   maxFrameBytes?: number;
   /** Also serve the control API on 127.0.0.1:port (0 picks a free port). */
   port?: number;
+  /** Try this port first and fall back to `port` when it is taken (the port the home's last Host used). */
+  preferredPort?: number;
   /** Watch these AI clients' config files for servers that bypass Airlock (off when absent). */
   clients?: ClientDirs;
   /** How often the client files are checked. */
@@ -126,8 +129,10 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       if (options.listen !== false) host.server = await listenHostSocket(options.home, (socket) => void host.accept(socket));
       if (options.clients !== undefined) host.watchClients(options.clients, options.clientWatchMs);
       if (options.port !== undefined) {
-        host.http = await startControlHttp(host, { port: options.port, token: controlToken(options.home), log: (m) => host.log(m), api: host.api, rendererDir: options.rendererDir ?? defaultRendererDir() });
+        const token = controlToken(options.home);
+        host.http = await listenPreferring(options.preferredPort, options.port, (port) => startControlHttp(host, { port, token, log: (m) => host.log(m), api: host.api, rendererDir: options.rendererDir ?? defaultRendererDir() }));
         writeControlEndpoint(options.home, { url: host.http.url, pid: process.pid });
+        rememberControlPort(options.home, Number(new URL(host.http.url).port));
       }
       return host;
     } catch (error) {
