@@ -108,6 +108,7 @@ export class HostApiService {
       'hold.opened': (hold: unknown) => send({ type: 'hold.opened', hold }),
       'hold.resolved': (e: object) => send({ type: 'hold.resolved', ...e }),
       'state.changed': (e: object) => send({ type: 'state.changed', ...e }),
+      'trust.changed': (e: object) => send({ type: 'trust.changed', ...e }),
       'surface.changed': (e: object) => send({ type: 'surface.changed', ...e }),
       'clients.bypassing': (e: object) => send({ type: 'clients.bypassing', ...e }),
     } as const;

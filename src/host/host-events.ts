@@ -11,6 +11,8 @@ export interface HostEvents {
   'hold.opened': [HoldView];
   'hold.resolved': [{ hold: HoldView; decision: 'ALLOW' | 'DENY'; reason: string; answeredBy?: HoldAnswerer }];
   'state.changed': [{ server: string; from: ServerState; to: ServerState; generation: number }];
+  /** An approval or quarantine (from the window, the terminal or the API): what waits for review may have changed. */
+  'trust.changed': [{ server: string; state: ServerState; generation: number }];
   'surface.changed': [{ server: string; liveHash: string; approvedHash: string | null; severity: string; decision: string }];
   /** Client config entries that start a server without Airlock: newly seen ones, and ones no longer there. */
   'clients.bypassing': [{ appeared: BypassingServer[]; gone: BypassingServer[] }];

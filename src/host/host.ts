@@ -447,6 +447,8 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     this.holds.reevaluate(server, c.state, (kind, key) => c.itemStatus(kind, key));
     for (const s of this.sessions) if (s.server === server) s.notifyListChanged();
     if (c.state !== before) this.emit('state.changed', { server, from: before, to: c.state, generation: c.generation });
+    // Every answer, from any source, changes what waits for review even when the light stays the same.
+    this.emit('trust.changed', { server, state: c.state, generation: c.generation });
   }
 
   private requireServer(name: string): string {

@@ -15,7 +15,7 @@ export interface TrayFeedOptions {
   onError?: (error: Error) => void;
 }
 
-const RELEVANT = new Set<HostApiEvent['type']>(['hold.opened', 'hold.resolved', 'state.changed', 'surface.changed']);
+const RELEVANT = new Set<HostApiEvent['type']>(['hold.opened', 'hold.resolved', 'state.changed', 'trust.changed', 'surface.changed']);
 
 /**
  * Loads what the tray shows now and again after every event that changes it (a burst of holds

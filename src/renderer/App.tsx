@@ -3,6 +3,7 @@ import { useHostApi, useHostQuery } from './host-api-context.js';
 import { ClientsView } from './views/clients/ClientsView.js';
 import { LiveView } from './views/live/LiveView.js';
 import { ReceiptsView } from './views/receipts/ReceiptsView.js';
+import { changesReview } from './views/review/review-events.js';
 import { ReviewView } from './views/review/ReviewView.js';
 import { ServersView } from './views/servers/ServersView.js';
 
@@ -24,7 +25,7 @@ export function viewFromHash(hash: string): ViewId {
 export function App() {
   const [view, setView] = useState<ViewId>(() => viewFromHash(window.location.hash));
   const [connected, setConnected] = useState(true);
-  const review = useHostQuery((api) => api.review({}), (e) => e.type === 'hold.opened' || e.type === 'hold.resolved' || e.type === 'surface.changed' || e.type === 'state.changed');
+  const review = useHostQuery((api) => api.review({}), changesReview);
   const pending = review.status === 'ready' ? review.data.length : 0;
 
   useEffect(() => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App, viewFromHash } from '../../src/renderer/App.js';
 import { HostApiProvider } from '../../src/renderer/host-api-context.js';
 import { fakeHost } from './fake-host-api.js';
+import { HASH_B, reviewItem } from './fixtures/review-items.js';
 
 afterEach(() => {
   window.location.hash = '';
@@ -41,5 +42,19 @@ describe('the window shell', () => {
     expect(screen.getByText('connected to the Airlock host')).toBeTruthy();
     act(() => host.setConnected(false));
     expect(screen.getByText('reconnecting to the Airlock host…')).toBeTruthy();
+  });
+
+  it('updates the Review badge when an answer given in the terminal changes what waits, even with no state change', async () => {
+    let items = [reviewItem({ key: 'read_file' }), reviewItem({ key: 'write_file', hash: HASH_B })];
+    const host = fakeHost({ review: () => items });
+    render(
+      <HostApiProvider api={host.api}>
+        <App />
+      </HostApiProvider>,
+    );
+    expect((await screen.findByLabelText('2 waiting for review')).textContent).toBe('2');
+    items = [items[1]!];
+    act(() => host.emit({ type: 'trust.changed', server: 'filesystem', state: 'AMBER', generation: 2 }));
+    expect((await screen.findByLabelText('1 waiting for review')).textContent).toBe('1');
   });
 });

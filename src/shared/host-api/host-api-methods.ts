@@ -88,6 +88,8 @@ export const HostApiEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hold.opened'), hold: HoldSchema }),
   z.object({ type: z.literal('hold.resolved'), hold: HoldSchema, decision: z.enum(['ALLOW', 'DENY']), reason: z.string(), answeredBy: HoldAnswererSchema.optional() }),
   z.object({ type: z.literal('state.changed'), server: z.string(), from: ServerStateSchema, to: ServerStateSchema, generation: z.number().int().nonnegative() }),
+  /** An approval or quarantine from any source (window, terminal, API): the review list may have changed. */
+  z.object({ type: z.literal('trust.changed'), server: z.string(), state: ServerStateSchema, generation: z.number().int().nonnegative() }),
   z.object({ type: z.literal('surface.changed'), server: z.string(), liveHash: z.string(), approvedHash: z.string().nullable(), severity: z.string(), decision: z.string() }),
   z.object({ type: z.literal('clients.bypassing'), appeared: z.array(BypassingServerSchema), gone: z.array(BypassingServerSchema) }),
 ]);

@@ -4,10 +4,11 @@ import { EmptyState, ErrorState, Loading } from '../../components/states.js';
 import { useHostApi, useHostQuery } from '../../host-api-context.js';
 import { itemId, itemIdFromHash, reviewOrder } from './review-order.js';
 import { ReviewDetail } from './ReviewDetail.js';
+import { changesReview } from './review-events.js';
 import { optionId, ReviewList } from './ReviewList.js';
 import { isTextEntry, reviewKeyAction } from './review-keys.js';
 
-const reloadOn = (e: HostApiEvent) => e.type === 'hold.opened' || e.type === 'hold.resolved' || e.type === 'surface.changed' || e.type === 'state.changed';
+const reloadOn = (e: HostApiEvent) => changesReview(e);
 
 function itemName(item: ReviewItem): string {
   return `${item.kind} "${item.key}" on "${item.server}"`;

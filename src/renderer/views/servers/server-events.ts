@@ -4,6 +4,7 @@ import type { HostApiEvent } from '../../../shared/host-api/index.js';
 export function changesServers(event: HostApiEvent, server?: string): boolean {
   switch (event.type) {
     case 'state.changed':
+    case 'trust.changed':
     case 'surface.changed':
       return server === undefined || event.server === server;
     case 'hold.opened':
