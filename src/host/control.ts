@@ -8,6 +8,8 @@ import { LineFramer } from '../proxy/line-framer.js';
 import { hostSocketPath, readHelloReply, writeHello } from '../proxy/local-socket.js';
 import type { HoldView } from './host-events.js';
 import type { ReviewItem } from './review-items.js';
+import type { RevertPlan } from '../engine/controller/trust-registry.js';
+import type { QuarantineEntry } from '../shared/host-api/ways-back.js';
 import { ApprovalRefusedError } from '../engine/controller/server-controller.js';
 
 export interface ServerSummary {
@@ -45,6 +47,11 @@ export interface HostControl {
   approve(server: string, target: ApproveTarget): { state: ServerState; generation: number } | Promise<{ state: ServerState; generation: number }>;
   quarantine(server: string, target: { kind?: ItemKind; key?: string; reason?: string }): { state: ServerState } | Promise<{ state: ServerState }>;
   bypassing(): BypassingServer[] | Promise<BypassingServer[]>;
+  /** What is quarantined, each with the hash its release approves. */
+  quarantined(server?: string): QuarantineEntry[] | Promise<QuarantineEntry[]>;
+  revertPlan(server: string, to: number): RevertPlan | Promise<RevertPlan>;
+  /** Approves generation `to` again as a new generation, bound to its hash as shown. */
+  revert(server: string, to: number, hash: string): { state: ServerState; generation: number } | Promise<{ state: ServerState; generation: number }>;
   /** Lets one held call through without approving its item; `by` names who answered, for the audit log. */
   allowOnce(holdId: string, by?: string): { allowed: HoldView } | Promise<{ allowed: HoldView }>;
 }
@@ -60,6 +67,9 @@ const ControlRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: z.number(), method: z.literal('tools'), params: z.object({ server: z.string().optional() }) }),
   z.object({ id: z.number(), method: z.literal('approve'), params: z.object({ server: z.string(), target: z.object({ ...ItemTarget, hash: z.string(), release: Release }) }) }),
   z.object({ id: z.number(), method: z.literal('quarantine'), params: z.object({ server: z.string(), target: z.object({ ...ItemTarget, reason: z.string().optional() }) }) }),
+  z.object({ id: z.number(), method: z.literal('quarantined'), params: z.object({ server: z.string().optional() }) }),
+  z.object({ id: z.number(), method: z.literal('revertPlan'), params: z.object({ server: z.string(), to: z.number().int() }) }),
+  z.object({ id: z.number(), method: z.literal('revert'), params: z.object({ server: z.string(), to: z.number().int(), hash: z.string() }) }),
   z.object({ id: z.number(), method: z.literal('allowOnce'), params: z.object({ holdId: z.string().min(1).max(100), by: z.string().max(100).optional() }) }),
 ]);
 type ControlRequest = z.infer<typeof ControlRequestSchema>;
@@ -115,6 +125,12 @@ function dispatch(host: HostControl, r: ControlRequest): unknown {
       return host.approve(r.params.server, stripUndefined(r.params.target));
     case 'quarantine':
       return host.quarantine(r.params.server, stripUndefined(r.params.target));
+    case 'quarantined':
+      return host.quarantined(r.params.server);
+    case 'revertPlan':
+      return host.revertPlan(r.params.server, r.params.to);
+    case 'revert':
+      return host.revert(r.params.server, r.params.to, r.params.hash);
     case 'allowOnce':
       return host.allowOnce(r.params.holdId, r.params.by);
   }
@@ -204,6 +220,15 @@ export class RemoteHostControl implements HostControl {
   }
   quarantine(server: string, target: { kind?: ItemKind; key?: string; reason?: string }) {
     return this.call<{ state: ServerState }>('quarantine', { server, target });
+  }
+  quarantined(server?: string) {
+    return this.call<QuarantineEntry[]>('quarantined', { server });
+  }
+  revertPlan(server: string, to: number) {
+    return this.call<RevertPlan>('revertPlan', { server, to });
+  }
+  revert(server: string, to: number, hash: string) {
+    return this.call<{ state: ServerState; generation: number }>('revert', { server, to, hash });
   }
   allowOnce(holdId: string, by?: string) {
     return this.call<{ allowed: HoldView }>('allowOnce', by === undefined ? { holdId } : { holdId, by });

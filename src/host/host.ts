@@ -29,6 +29,9 @@ import { DEFAULT_HOLD_TIMEOUT_MS, HoldBook } from './hold-book.js';
 import { holdAnswerer } from './hold-answerer.js';
 import type { HostEvents, HoldView } from './host-events.js';
 import { reviewItems, type ReviewItem } from './review-items.js';
+import { quarantineEntries } from './quarantine-entries.js';
+import { isUndecided, type QuarantineEntry } from '../shared/host-api/ways-back.js';
+import type { RevertPlan } from '../engine/controller/trust-registry.js';
 import { redactSecrets } from './secret.js';
 import { SecretStore } from './secret-store.js';
 import type { SecretCipher, SecretVault } from './secret-vault.js';
@@ -214,13 +217,35 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     const names = new Set([...listServerConfigs(this.store).map((c) => c.name), ...this.registry.states().map((s) => s.name)]);
     return [...names].sort().map((name) => {
       const c = this.registry.controller(name);
-      return { name, state: c.state, generation: c.generation, held: this.review(name).length, pendingCalls: this.holds.list(name).length };
+      return { name, state: c.state, generation: c.generation, held: this.review(name).filter(isUndecided).length, pendingCalls: this.holds.list(name).length };
     });
   }
 
   review(server?: string): ReviewItem[] {
     const names = server === undefined ? this.registry.states().map((s) => s.name) : [this.requireServer(server)];
     return names.flatMap((name) => reviewItems(this.registry.controller(name), this.holds.list(name)));
+  }
+
+  /** What is quarantined (whole servers and single items), each with what its release approves. */
+  quarantined(server?: string): QuarantineEntry[] {
+    const names = server === undefined ? this.registry.states().map((s) => s.name) : [this.requireServer(server)];
+    return names.flatMap((name) => quarantineEntries(this.registry.controller(name)));
+  }
+
+  /** What reverting a server to an earlier generation would change in what is approved. */
+  revertPlan(server: string, to: number): RevertPlan {
+    return this.registry.revertPlan(this.requireServer(server), to);
+  }
+
+  /** Approves an earlier generation again as a new one, bound to that generation's hash as shown. */
+  revert(server: string, to: number, hash: string): { state: ServerState; generation: number } {
+    const name = this.requireServer(server);
+    const before = this.registry.controller(name).state;
+    this.registry.revert(name, to, hash, 'user');
+    this.afterTrustChange(name, before);
+    const c = this.registry.controller(name);
+    this.log(`"${name}": reverted to generation ${to}, approved again as generation ${c.generation}`);
+    return { state: c.state, generation: c.generation };
   }
 
   /** The hash of what the server lists now; null before its first listing. */

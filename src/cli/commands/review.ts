@@ -9,6 +9,8 @@ import { withHostControl } from '../host-access.js';
 import type { CliIo } from '../io.js';
 import { reviewItemText } from '../review-text.js';
 import { answerItem } from '../review-answer.js';
+import { quarantineEntryText } from '../quarantine-text.js';
+import { inboxOrder, isUndecided } from '../../shared/host-api/ways-back.js';
 
 export function registerReview(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -18,14 +20,18 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
     .option('--json', 'list the pending items as JSON and ask nothing')
     .action(async (server: string | undefined, options: { json?: boolean }, command: Command) => {
       await withHostControl(homeFrom(command, io), async (host) => {
-        const items = await host.review(server);
+        // Review is an inbox of undecided items: a "no" is an answer, listed apart with its way back.
+        const items = inboxOrder((await host.review(server)).filter(isUndecided));
         if (options.json) return io.out(`${JSON.stringify(items, null, 2)}\n`);
-        if (items.length === 0) return io.out('Nothing waits for review: every server serves what you approved.\n');
-        if (!process.stdin.isTTY) {
+        const quarantined = await host.quarantined(server);
+        if (items.length === 0 && quarantined.length === 0) return io.out('Nothing waits for review: every server serves what you approved.\n');
+        if (items.length === 0) io.out('Nothing waits for your answer.\n\n');
+        else if (!process.stdin.isTTY) {
           for (const item of items) io.out(reviewItemText(item) + `   approve: ${approveHint(item)}\n   or:      airlock quarantine ${item.server} ${item.kind === 'tool' ? item.key : `--kind ${item.kind} ${item.key}`}\n\n`);
-          return;
-        }
-        await askEach(host, items, io);
+        } else await askEach(host, items, io);
+        // Read again after the answers, so an item just answered no is listed with its way back.
+        const listed = items.length === 0 ? quarantined : await host.quarantined(server);
+        if (listed.length > 0) io.out(`Quarantined (answered no; calls to them are denied):\n${listed.map(quarantineEntryText).join('')}`);
       });
     });
 

@@ -9,6 +9,7 @@ import type { ApprovedBy, BaselineRecord, Store } from '../store/index.js';
 import type { ItemKind } from '../surface.js';
 import { ApprovalRefusedError, ServerController, type ControllerEvent, type ItemRef, type ObserveOutcome } from './server-controller.js';
 import { diffSurfaces } from '../drift/index.js';
+import { canonicalJson } from '../canonical-json.js';
 import { surfaceItems } from '../surface.js';
 
 /**
@@ -219,6 +220,8 @@ export interface RevertPlan {
   changes: RevertChange[];
 }
 
+/** One item's definition in canonical key order, so two generations diff by content, not by how each was stored. */
 function itemValue(surface: Surface | null, kind: ItemKind, key: string): unknown {
-  return surface ? (surfaceItems(surface).find((i) => i.kind === kind && i.key === key)?.value ?? null) : null;
+  const value = surface ? surfaceItems(surface).find((i) => i.kind === kind && i.key === key)?.value : undefined;
+  return value === undefined ? null : (JSON.parse(canonicalJson(value)) as unknown);
 }

@@ -22,6 +22,7 @@ import {
   ServerStateSchema,
   ServerSummarySchema,
 } from './host-api-values.js';
+import { QuarantineEntrySchema, RevertPlanSchema } from './ways-back.js';
 
 /**
  * Every query and command the window may send to the Host: its parameters and its result.
@@ -54,6 +55,14 @@ export const HOST_API_METHODS = {
     result: z.object({ state: ServerStateSchema }),
   },
   /** Let one held call through, once; its item stays unapproved, so its next call is held again. */
+  /** Quarantined servers and items, each with the hash its release (an approve) is bound to. */
+  quarantined: { params: z.strictObject({ server: ServerName.optional() }), result: z.array(QuarantineEntrySchema) },
+  /** What reverting to an earlier generation changes; `revert` approves it again as a new generation by its hash. */
+  revertPlan: { params: z.strictObject({ server: ServerName, to: z.number().int().positive() }), result: RevertPlanSchema },
+  revert: {
+    params: z.strictObject({ server: ServerName, to: z.number().int().positive(), hash: z.string().min(1) }),
+    result: z.object({ state: ServerStateSchema, generation: z.number().int().nonnegative() }),
+  },
   allowOnce: { params: z.strictObject({ holdId: z.string().min(1).max(100) }), result: z.object({ allowed: HoldSchema }) },
   bypassing: { params: none, result: z.array(BypassingServerSchema) },
   clientsList: { params: none, result: ClientsListSchema },

@@ -2,3 +2,4 @@ export * from './host-api-values.js';
 export * from './host-api-methods.js';
 export * from './host-api-client.js';
 export * from './ipc-channels.js';
+export * from './ways-back.js';
