@@ -24,9 +24,9 @@ export function viewFromHash(hash: string): ViewId {
 
 export function App() {
   const [view, setView] = useState<ViewId>(() => viewFromHash(window.location.hash));
-  const [connected, setConnected] = useState(true);
+  const [connection, setConnection] = useState<{ connected: boolean; hint?: string | undefined }>({ connected: true });
   const review = useHostQuery((api) => api.review({}), changesReview);
-  const pending = review.status === 'ready' ? review.data.length : 0;
+  const pending = review.status === 'ready' ? review.data.filter(isUndecided).length : 0;
 
   useEffect(() => {
     const onHash = () => setView(viewFromHash(window.location.hash));
@@ -34,7 +34,7 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   const api = useHostApi();
-  useEffect(() => api.subscribe(() => undefined, setConnected), [api]);
+  useEffect(() => api.subscribe(() => undefined, (connected, hint) => setConnection({ connected, hint })), [api]);
 
   const go = (id: ViewId) => {
     window.location.hash = `#/${id}`;
@@ -61,7 +61,7 @@ export function App() {
             ))}
           </ul>
         </nav>
-        <ConnectionDot connected={connected} />
+        <ConnectionDot connected={connection.connected} hint={connection.hint} />
       </header>
       <main className="app-main" role="tabpanel" aria-label={VIEWS.find((v) => v.id === view)?.label}>
         {view === 'live' && <LiveView />}
@@ -74,10 +74,11 @@ export function App() {
   );
 }
 
-function ConnectionDot({ connected }: { connected: boolean }) {
+/** `hint`: what the user can do when waiting will not help (the Host came back elsewhere, or refused the token). */
+function ConnectionDot({ connected, hint }: { connected: boolean; hint?: string | undefined }) {
   return (
     <span className={connected ? 'conn conn-up' : 'conn conn-down'} role="status">
-      {connected ? 'connected to the Airlock host' : 'reconnecting to the Airlock host…'}
+      {connected ? 'connected to the Airlock host' : (hint ?? 'reconnecting to the Airlock host…')}
     </span>
   );
 }

@@ -26,18 +26,61 @@ export function takeTokenFromLocation(
   return storage.getItem(TOKEN_KEY) ?? '';
 }
 
-/** The HostApi carrier of the headless Host: POST /v1/rpc for calls, a server-sent event stream for events. */
-export function httpTransport(origin: string, token: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): HostApiTransport {
+/**
+ * Queries that change nothing, so sending one again after a network failure is harmless. A
+ * command (approve, quarantine, install…) is never resent: the failure may have come after the
+ * Host acted, and the user decides again on what the window then shows.
+ */
+const RETRIED_QUERIES: ReadonlySet<string> = new Set(['status', 'servers', 'serverDetail', 'review', 'holds', 'recentCalls', 'callDetail', 'quarantined', 'revertPlan', 'bypassing', 'clientsList', 'clientsInstallPreview', 'clientsRestorePreview', 'auditPage', 'auditVerifyStep']);
+
+/** Waits between tries of a query while the Host restarts (about 8 s in all). */
+export const QUERY_RETRY_MS: readonly number[] = [250, 500, 1_000, 2_000, 4_000];
+
+/** How long the event stream may fail before the window says the Host may have moved. */
+export const LOST_AFTER_MS = 15_000;
+
+export const HOST_UNREACHABLE = 'the Airlock host is not answering at this address. If it restarted, open the window again with: airlock open';
+const TOKEN_REFUSED = "the Airlock host refused this page's token: open the window again with: airlock open";
+
+export interface HttpTransportOptions {
+  fetchImpl?: typeof fetch;
+  /** The waits between tries (tests pass zeros). */
+  queryRetryMs?: readonly number[];
+  streamRetryMs?: { first: number; max: number };
+  lostAfterMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The HostApi carrier of the headless Host: POST /v1/rpc for calls, a server-sent event stream
+ * for events. Both ride out a Host restart: the stream reconnects with backoff (the window shows
+ * "reconnecting…", then HOST_UNREACHABLE when it stays away), queries are retried. A restarted
+ * Host takes the same port when it is free, and the home's token stays the same.
+ */
+export function httpTransport(origin: string, token: string, fetchOrOptions: typeof fetch | HttpTransportOptions = {}): HostApiTransport {
+  const options: HttpTransportOptions = typeof fetchOrOptions === 'function' ? { fetchImpl: fetchOrOptions } : fetchOrOptions;
+  const fetchImpl: typeof fetch = options.fetchImpl ?? ((...args) => fetch(...args));
+  const queryRetryMs = options.queryRetryMs ?? QUERY_RETRY_MS;
+  const stream = options.streamRetryMs ?? { first: 500, max: 5_000 };
+  const lostAfterMs = options.lostAfterMs ?? LOST_AFTER_MS;
+  const now = options.now ?? Date.now;
   const headers = { authorization: `Bearer ${token}` };
+  const post = async (method: string, params: unknown): Promise<Response> => {
+    const waits = RETRIED_QUERIES.has(method) ? queryRetryMs : [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetchImpl(`${origin}/v1/rpc`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ method, params }) });
+      } catch {
+        const wait = waits[attempt];
+        if (wait === undefined) throw new HostApiError(RETRIED_QUERIES.has(method) ? HOST_UNREACHABLE : `cannot reach the Airlock host, so ${method} may not have been done: once the window reconnects, look again before you retry`);
+        await sleep(wait);
+      }
+    }
+  };
   return {
     async invoke(method, params) {
-      let response: Response;
-      try {
-        response = await fetchImpl(`${origin}/v1/rpc`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ method, params }) });
-      } catch {
-        throw new HostApiError('cannot reach the Airlock host: is `airlock serve` still running?');
-      }
-      if (response.status === 401) throw new HostApiError('the Airlock host refused this page\'s token: open the window again with the address from `airlock ui-url`.');
+      const response = await post(method, params);
+      if (response.status === 401) throw new HostApiError(TOKEN_REFUSED);
       let json: unknown = null;
       try {
         json = parseStrictJson(await response.text(), { maxDepth: ANSWER_DEPTH });
@@ -51,22 +94,29 @@ export function httpTransport(origin: string, token: string, fetchImpl: typeof f
     },
     subscribe(onEvent, onConnection) {
       const controller = new AbortController();
-      let retryMs = 500;
+      let retryMs = stream.first;
+      let downSince: number | null = null;
+      let refused = false;
       const run = async (): Promise<void> => {
         while (!controller.signal.aborted) {
           try {
             // fetch, not EventSource: EventSource cannot send the Authorization header, and the token stays out of URLs.
             const response = await fetchImpl(`${origin}/v1/events`, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
+            refused = response.status === 401;
             if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`);
             onConnection?.(true);
-            retryMs = 500;
+            retryMs = stream.first;
+            downSince = null;
             await readEventStream(response.body, onEvent);
           } catch {
             if (controller.signal.aborted) return;
           }
-          onConnection?.(false);
-          await new Promise((resolve) => setTimeout(resolve, retryMs));
-          retryMs = Math.min(retryMs * 2, 5_000);
+          if (controller.signal.aborted) return;
+          downSince ??= now();
+          // Still retried: the Host may come back on this port. Past a while, say what else to do.
+          onConnection?.(false, refused ? TOKEN_REFUSED : now() - downSince >= lostAfterMs ? HOST_UNREACHABLE : undefined);
+          await sleep(retryMs);
+          retryMs = Math.min(retryMs * 2, stream.max);
         }
       };
       void run();
@@ -111,4 +161,8 @@ export async function readEventStream(body: ReadableStream<Uint8Array>, onEvent:
       }
     }
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

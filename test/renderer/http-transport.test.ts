@@ -56,3 +56,68 @@ describe('the HostApi over HTTP, answers', () => {
     await expect(answering('{"ok":true,"result":{"a":[1]}}').invoke('status', {})).resolves.toEqual({ a: [1] });
   });
 });
+
+describe('the HostApi over HTTP, across a Host restart', () => {
+  const refused = (): never => {
+    throw new TypeError('fetch failed'); // what fetch throws while nothing listens on the port
+  };
+  const answer = (): Response => new Response('{"ok":true,"result":{"up":true}}', { status: 200 });
+
+  it('retries a query while the Host restarts and answers once it is back', async () => {
+    let calls = 0;
+    const transport = httpTransport('http://127.0.0.1:1', 'token', { fetchImpl: async () => (++calls <= 2 ? refused() : answer()), queryRetryMs: [0, 0, 0] });
+    await expect(transport.invoke('status', {})).resolves.toEqual({ up: true });
+    expect(calls).toBe(3);
+  });
+
+  it('gives up on a query after its retries, saying how to open the window again', async () => {
+    let calls = 0;
+    const transport = httpTransport('http://127.0.0.1:1', 'token', { fetchImpl: async () => (++calls, refused()), queryRetryMs: [0, 0] });
+    await expect(transport.invoke('review', {})).rejects.toThrow(/not answering at this address\. If it restarted, open the window again with: airlock open/);
+    expect(calls).toBe(3);
+  });
+
+  it('never resends a command: approve fails once and says it may not have been done', async () => {
+    let calls = 0;
+    const transport = httpTransport('http://127.0.0.1:1', 'token', { fetchImpl: async () => (++calls, refused()), queryRetryMs: [0, 0] });
+    await expect(transport.invoke('approve', { server: 'demo', hash: 'sha256:00' })).rejects.toThrow(/so approve may not have been done: once the window reconnects, look again before you retry/);
+    expect(calls).toBe(1);
+  });
+
+  it('reconnects the event stream by itself, "reconnecting" meanwhile, and says where to go when the Host stays away', async () => {
+    let clock = 0;
+    let calls = 0;
+    const states: Array<[boolean, string | undefined]> = [];
+    const events: unknown[] = [];
+    const up = (): Response => new Response(streamOf('data: {"n":1}\n\n'), { status: 200 });
+    // Up, then down for 3 tries (20 s on the clock), then up again.
+    const fetchImpl = async (): Promise<Response> => {
+      calls += 1;
+      if (calls === 1 || calls === 5) return up();
+      clock += 10_000;
+      return refused();
+    };
+    const transport = httpTransport('http://127.0.0.1:1', 'token', { fetchImpl: fetchImpl as typeof fetch, streamRetryMs: { first: 0, max: 0 }, lostAfterMs: 15_000, now: () => clock });
+    const stop = transport.subscribe((e) => events.push(e), (connected, hint) => states.push([connected, hint]));
+    for (let i = 0; i < 200 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 1));
+    stop();
+    expect(events).toEqual([{ n: 1 }, { n: 1 }]);
+    expect(states.slice(0, 6)).toEqual([
+      [true, undefined],
+      [false, undefined], // the stream ended: reconnecting…
+      [false, undefined],
+      [false, 'the Airlock host is not answering at this address. If it restarted, open the window again with: airlock open'],
+      [false, 'the Airlock host is not answering at this address. If it restarted, open the window again with: airlock open'],
+      [true, undefined],
+    ]);
+  });
+
+  it('says the token was refused when the Host answers 401 on the stream', async () => {
+    const states: Array<[boolean, string | undefined]> = [];
+    const transport = httpTransport('http://127.0.0.1:1', 'token', { fetchImpl: async () => new Response('{}', { status: 401 }), streamRetryMs: { first: 0, max: 0 } });
+    const stop = transport.subscribe(() => undefined, (connected, hint) => states.push([connected, hint]));
+    for (let i = 0; i < 50 && states.length === 0; i++) await new Promise((r) => setTimeout(r, 1));
+    stop();
+    expect(states[0]).toEqual([false, "the Airlock host refused this page's token: open the window again with: airlock open"]);
+  });
+});

@@ -6,14 +6,14 @@ import { HOST_API_METHOD_NAMES, HostApiEventSchema, parseHostApiParams, parseHos
  */
 export interface HostApiTransport {
   invoke(method: string, params: unknown): Promise<unknown>;
-  /** Delivers every event; returns the unsubscribe. `onConnection` says whether events flow. */
-  subscribe(onEvent: (event: unknown) => void, onConnection?: (connected: boolean) => void): () => void;
+  /** Delivers every event; returns the unsubscribe. `onConnection` says whether events flow, and when not, what the user can do (if anything). */
+  subscribe(onEvent: (event: unknown) => void, onConnection?: (connected: boolean, hint?: string) => void): () => void;
 }
 
 export type HostApi = {
   [M in HostApiMethod]: (params: HostApiParams<M>) => Promise<HostApiResult<M>>;
 } & {
-  subscribe(onEvent: (event: HostApiEvent) => void, onConnection?: (connected: boolean) => void): () => void;
+  subscribe(onEvent: (event: HostApiEvent) => void, onConnection?: (connected: boolean, hint?: string) => void): () => void;
 };
 
 /** The typed HostApi over a transport: parameters checked before sending, answers and events after receiving. */
@@ -23,7 +23,7 @@ export function createHostApi(transport: HostApiTransport): HostApi {
     return parseHostApiResult(method, await transport.invoke(method, checked));
   };
   const api: Record<string, unknown> = Object.fromEntries(HOST_API_METHOD_NAMES.map((method) => [method, (params: unknown) => call(method, params as never)]));
-  api.subscribe = (onEvent: (event: HostApiEvent) => void, onConnection?: (connected: boolean) => void) =>
+  api.subscribe = (onEvent: (event: HostApiEvent) => void, onConnection?: (connected: boolean, hint?: string) => void) =>
     transport.subscribe((raw) => {
       const parsed = HostApiEventSchema.safeParse(raw);
       // An event of an unknown shape is dropped: the window then refreshes from queries.
