@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import type { ClientDirs } from './client-adapter.js';
+import { displayCommand } from './command-display.js';
 import type { ScannedClient, ScannedServer } from './client-scan.js';
 
 /**
@@ -36,7 +37,7 @@ function serverJson(server: ScannedServer): Record<string, unknown> {
     name: entry.name,
     status: server.status,
     transport: entry.transport,
-    ...(entry.command === undefined ? {} : { command: entry.command }),
+    ...(entry.command === undefined ? {} : { command: entry.command, commandLine: displayCommand(entry.command, entry.args ?? [], entry.env ?? {}) }),
     ...(entry.url === undefined ? {} : { url: redactUrl(entry.url) }),
     ...(server.airlockServer === undefined ? {} : { airlockServer: server.airlockServer }),
     ...(server.status === 'bypassing' ? { routable: server.route?.ok === true } : {}),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClientDirs, Launcher } from '../clients/client-adapter.js';
 import { scanClients } from '../clients/client-scan.js';
 import { clientsListJson } from '../clients/clients-report.js';
+import { displayCommand } from '../clients/command-display.js';
 import { countAuditEvents, listAuditEvents, verifyAuditChainStep } from '../engine/audit/index.js';
 import { getServerConfig, type Store } from '../engine/store/index.js';
 import { listQuarantinedItems } from '../engine/store/quarantined-items.js';
@@ -138,6 +139,7 @@ export class HostApiService {
           summary,
           liveSurfaceHash: host.liveSurfaceHash(server),
           command: config?.command ?? null,
+          commandLine: config ? displayCommand(config.command, config.args) : null,
           envKeys: config ? [...Object.keys(config.env), ...Object.keys(config.envFrom)].sort() : [],
           secretKeys: config ? [...config.secretKeys].sort() : [],
           tools: host.tools(server),

@@ -26,7 +26,7 @@ describe('the Clients view', () => {
     expect(rowOf('github').textContent).toContain('routed');
     expect(rowOf('github').textContent).toContain('through Airlock server "github"');
     expect(rowOf('sneaky').textContent).toContain('bypassing');
-    expect(rowOf('sneaky').textContent).toContain('npx');
+    expect(rowOf('sneaky').textContent).toContain('npx -y sneaky-server --token ***');
     expect(screen.getByText('2 servers bypass Airlock; 1 can be routed through it.')).toBeTruthy();
   });
 

@@ -15,7 +15,8 @@ function detail(state: ServerState, quarantinedItems: QuarantinedItem[]): Server
   return {
     summary: { name: 'filesystem', state, generation: 3, held: 2, pendingCalls: 0 },
     liveSurfaceHash: DETAIL_HASH,
-    command: 'npx -y @modelcontextprotocol/server-filesystem /notes',
+    command: 'npx',
+    commandLine: 'npx -y @modelcontextprotocol/server-filesystem /notes',
     envKeys: [],
     secretKeys: [],
     tools: [],

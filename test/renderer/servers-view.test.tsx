@@ -18,7 +18,8 @@ function detailOf(summary: ServerSummary): ServerDetail {
   return {
     summary,
     liveSurfaceHash: summary.state === 'GREEN' ? GEN1_HASH : LIVE_HASH,
-    command: 'npx -y @modelcontextprotocol/server-filesystem /notes',
+    command: 'npx',
+    commandLine: 'npx -y @modelcontextprotocol/server-filesystem /notes --api-key=***',
     envKeys: ['NOTES_DIR'],
     secretKeys: ['API_TOKEN'],
     tools: [{ server: summary.name, tool: 'read_file', status: 'changed', gate: 'HOLD', severity: 'high' }],
@@ -76,11 +77,11 @@ describe('the Servers view', () => {
     expect(gh?.textContent).not.toContain('held');
   });
 
-  it('shows a selected server’s command, variable names, tools and approved generations', async () => {
+  it('shows a selected server’s full command with its arguments (secrets as ***), variable names, tools and approved generations', async () => {
     const host = serversHost();
     renderServers(host);
     const panel = await openServer('filesystem');
-    expect(await within(panel).findByText('npx -y @modelcontextprotocol/server-filesystem /notes')).toBeTruthy();
+    expect(await within(panel).findByText('npx -y @modelcontextprotocol/server-filesystem /notes --api-key=***')).toBeTruthy();
     const vars = within(panel).getByRole('list', { name: 'Environment variable names' });
     expect(within(vars).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['API_TOKEN secret (kept in Airlock\'s secret store, value never shown)', 'NOTES_DIR']);
     const toolRow = within(panel).getByRole('cell', { name: 'read_file' }).closest('tr') as HTMLElement;

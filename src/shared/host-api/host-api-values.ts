@@ -117,6 +117,8 @@ export const ServerDetailSchema = z.object({
   /** The surface the server lists now: what "approve as new baseline" is bound to. Null before it first lists. */
   liveSurfaceHash: Digest.nullable(),
   command: z.string().nullable(),
+  /** The command with its arguments as one line, secret-looking argument values as ***; null for a remote server. */
+  commandLine: z.string().nullable().default(null),
   envKeys: z.array(z.string()),
   secretKeys: z.array(z.string()),
   tools: z.array(ToolStateSchema),
@@ -199,6 +201,8 @@ const ListedServerSchema = z.object({
   status: z.enum(['routed', 'bypassing']),
   transport: z.enum(['stdio', 'remote']),
   command: z.string().optional(),
+  /** The command with its arguments, secret-looking values as ***. */
+  commandLine: z.string().optional(),
   url: z.string().optional(),
   airlockServer: z.string().optional(),
   routable: z.boolean().optional(),

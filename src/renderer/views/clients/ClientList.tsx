@@ -11,7 +11,7 @@ function RouteBadge({ status }: { status: ListedServer['status'] }) {
 
 function where(server: ListedServer): string {
   if (server.status === 'routed') return `through Airlock server "${server.airlockServer ?? '?'}"`;
-  return server.transport === 'remote' ? `remote ${server.url ?? ''}`.trim() : (server.command ?? '(no command)');
+  return server.transport === 'remote' ? `remote ${server.url ?? ''}`.trim() : (server.commandLine ?? server.command ?? '(no command)');
 }
 
 function ServerRow({ server }: { server: ListedServer }) {

@@ -109,14 +109,14 @@ export function ServerDetailPanel({ server, onChanged }: { server: string; onCha
   );
 }
 
-/** The command and the names of its variables; values never reach the window (they may be secrets). */
+/** The command with its arguments (secret-looking ones as ***) and the names of its variables; variable values never reach the window. */
 function ServerLaunch({ detail }: { detail: ServerDetail }) {
   const secret = new Set(detail.secretKeys);
   const names = [...new Set([...detail.envKeys, ...detail.secretKeys])].sort();
   return (
     <>
       <h3>Command</h3>
-      {detail.command === null ? <p className="muted">No local command: Airlock reaches this server over the network.</p> : <pre className="json-block">{detail.command}</pre>}
+      {detail.command === null ? <p className="muted">No local command: Airlock reaches this server over the network.</p> : <pre className="json-block">{detail.commandLine ?? detail.command}</pre>}
       <h3>Variables</h3>
       {names.length === 0 ? (
         <p className="muted">No environment variables.</p>
