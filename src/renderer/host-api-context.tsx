@@ -14,12 +14,29 @@ export function useHostApi(): HostApi {
   return api;
 }
 
-/** Calls `onEvent` for every Host event while the component is mounted. */
-export function useHostEvents(onEvent: (event: HostApiEvent) => void): void {
+/**
+ * Calls `onEvent` for every Host event while the component is mounted, and `onReconnect` when
+ * the events flow again after a break (a restarted Host): what happened meanwhile sent no event.
+ */
+export function useHostEvents(onEvent: (event: HostApiEvent) => void, onReconnect?: () => void): void {
   const api = useHostApi();
   const latest = useRef(onEvent);
   latest.current = onEvent;
-  useEffect(() => api.subscribe((event) => latest.current(event)), [api]);
+  const reconnected = useRef(onReconnect);
+  reconnected.current = onReconnect;
+  useEffect(() => {
+    let down = false;
+    return api.subscribe(
+      (event) => latest.current(event),
+      (connected) => {
+        if (!connected) down = true;
+        else if (down) {
+          down = false;
+          reconnected.current?.();
+        }
+      },
+    );
+  }, [api]);
 }
 
 export type Loaded<T> = { status: 'loading' } | { status: 'error'; error: string } | { status: 'ready'; data: T };
@@ -46,6 +63,6 @@ export function useHostQuery<T>(load: (api: HostApi) => Promise<T>, reloadOn?: (
   }, [api, tick, ...deps]);
   useHostEvents((event) => {
     if (reloadOn?.(event)) reload();
-  });
+  }, reload);
   return { ...state, reload };
 }

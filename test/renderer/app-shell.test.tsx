@@ -44,6 +44,24 @@ describe('the window shell', () => {
     expect(screen.getByText('reconnecting to the Airlock host…')).toBeTruthy();
   });
 
+  it('says how to open the window again when the Host stays away, and reloads what it shows once it is back', async () => {
+    let items = [reviewItem({ key: 'read_file' })];
+    const host = fakeHost({ review: () => items });
+    render(
+      <HostApiProvider api={host.api}>
+        <App />
+      </HostApiProvider>,
+    );
+    expect((await screen.findByLabelText('1 waiting for review')).textContent).toBe('1');
+    act(() => host.setConnected(false, 'the Airlock host is not answering at this address. If it restarted, open the window again with: airlock open'));
+    expect(screen.getByRole('status').textContent).toBe('the Airlock host is not answering at this address. If it restarted, open the window again with: airlock open');
+    // The Host restarted meanwhile and an item was answered in the terminal: no event tells of it.
+    items = [items[0]!, reviewItem({ key: 'write_file', hash: HASH_B })];
+    act(() => host.setConnected(true));
+    expect(screen.getByText('connected to the Airlock host')).toBeTruthy();
+    expect((await screen.findByLabelText('2 waiting for review')).textContent).toBe('2');
+  });
+
   it('updates the Review badge when an answer given in the terminal changes what waits, even with no state change', async () => {
     let items = [reviewItem({ key: 'read_file' }), reviewItem({ key: 'write_file', hash: HASH_B })];
     const host = fakeHost({ review: () => items });

@@ -12,12 +12,12 @@ export interface FakeHost {
   api: HostApi;
   calls: { method: HostApiMethod; params: unknown }[];
   emit(event: HostApiEvent): void;
-  setConnected(connected: boolean): void;
+  setConnected(connected: boolean, hint?: string): void;
   handlers: Handlers;
 }
 
 export function fakeHost(handlers: Handlers = {}): FakeHost {
-  const listeners = new Set<{ onEvent: (e: unknown) => void; onConnection?: (c: boolean) => void }>();
+  const listeners = new Set<{ onEvent: (e: unknown) => void; onConnection?: (c: boolean, hint?: string) => void }>();
   const fake: FakeHost = {
     handlers,
     calls: [],
@@ -40,8 +40,8 @@ export function fakeHost(handlers: Handlers = {}): FakeHost {
     emit(event) {
       for (const l of listeners) l.onEvent(event);
     },
-    setConnected(connected) {
-      for (const l of listeners) l.onConnection?.(connected);
+    setConnected(connected, hint) {
+      for (const l of listeners) l.onConnection?.(connected, hint);
     },
   };
   return fake;
