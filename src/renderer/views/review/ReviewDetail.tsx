@@ -33,6 +33,8 @@ export interface DetailProps {
 /** One item in full: who, what changed, how dangerous, who waits on it, and the two answers. */
 export function ReviewDetail({ item, busy, error, onApprove, onQuarantine }: DetailProps) {
   const canApprove = item.hash !== null || item.surfaceHash !== null;
+  // A dangerous change must not put Approve under a hurried click: it loses its primary colour then.
+  const risky = item.findings.some((f) => f.severity === 'high' || f.severity === 'critical');
   return (
     <article className="review-detail" aria-label="Focused item">
       <header className="review-detail-header">
@@ -45,7 +47,7 @@ export function ReviewDetail({ item, busy, error, onApprove, onQuarantine }: Det
         </p>
       </header>
       <div className="toolbar">
-        <button type="button" className="primary" onClick={onApprove} disabled={busy || !canApprove} aria-keyshortcuts="y">
+        <button type="button" className={risky ? undefined : 'primary'} onClick={onApprove} disabled={busy || !canApprove} aria-keyshortcuts="y">
           Approve
         </button>
         <button type="button" className="danger" onClick={onQuarantine} disabled={busy} aria-keyshortcuts="n">
