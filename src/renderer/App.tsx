@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useHostApi, useHostQuery } from './host-api-context.js';
+import { isUndecided } from '../shared/host-api/index.js';
 import { ClientsView } from './views/clients/ClientsView.js';
 import { LiveView } from './views/live/LiveView.js';
 import { ReceiptsView } from './views/receipts/ReceiptsView.js';

@@ -4,7 +4,7 @@ import { itemId, itemIdFromHash, reviewOrder } from '../../src/renderer/views/re
 import { finding, hold, reviewItem } from './fixtures/review-items.js';
 
 describe('review order and timers', () => {
-  it('orders items worst finding first, then by the oldest waiting call', () => {
+  it('orders items with a call waiting first, then worst finding first, then by the oldest waiting call', () => {
     const items = [
       reviewItem({ key: 'low', findings: [finding({ severity: 'low' })] }),
       reviewItem({ key: 'high-late', findings: [finding({ severity: 'high' })], pendingCalls: [hold({ openedAt: '2026-01-01T10:05:00.000Z' })] }),
@@ -13,7 +13,7 @@ describe('review order and timers', () => {
       reviewItem({ key: 'high-early', findings: [finding({ severity: 'high' })], pendingCalls: [hold({ openedAt: '2026-01-01T10:01:00.000Z' })] }),
       reviewItem({ key: 'high-no-call', findings: [finding({ severity: 'high' })] }),
     ];
-    expect(reviewOrder(items).map((i) => i.key)).toEqual(['critical', 'high-early', 'high-late', 'high-no-call', 'low', 'none']);
+    expect(reviewOrder(items).map((i) => i.key)).toEqual(['high-early', 'high-late', 'critical', 'high-no-call', 'low', 'none']);
   });
 
   it('says how long until a held call is denied, in minutes and seconds', () => {

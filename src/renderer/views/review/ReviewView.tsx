@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { HostApiEvent, ReviewItem } from '../../../shared/host-api/index.js';
+import { isUndecided, type HostApiEvent, type ReviewItem } from '../../../shared/host-api/index.js';
 import { EmptyState, ErrorState, Loading } from '../../components/states.js';
 import { useHostApi, useHostQuery } from '../../host-api-context.js';
 import { itemId, itemIdFromHash, reviewOrder } from './review-order.js';
 import { ReviewDetail } from './ReviewDetail.js';
 import { changesReview } from './review-events.js';
 import { optionId, ReviewList } from './ReviewList.js';
+import { QuarantinedSection } from './QuarantinedSection.js';
 import { isTextEntry, reviewKeyAction } from './review-keys.js';
 
 const reloadOn = (e: HostApiEvent) => changesReview(e);
@@ -23,7 +24,10 @@ export function ReviewView() {
   const api = useHostApi();
   const query = useHostQuery((a) => a.review({}), reloadOn);
   const data = query.status === 'ready' ? query.data : null;
-  const items = useMemo(() => (data === null ? [] : reviewOrder(data)), [data]);
+  // An inbox of undecided items: what was answered no is listed apart, with its way back.
+  const items = useMemo(() => (data === null ? [] : reviewOrder(data.filter(isUndecided))), [data]);
+  const quarantinedQuery = useHostQuery((a) => a.quarantined({}), reloadOn);
+  const quarantined = quarantinedQuery.status === 'ready' ? quarantinedQuery.data : [];
   // Focus follows the item, not the row, across reloads; the index is the fallback when it is gone.
   const [focus, setFocus] = useState<{ id: string | null; index: number }>(() => ({ id: itemIdFromHash(window.location.hash), index: 0 }));
   // The tray and notifications open the window on one item: #/review?server=…&kind=…&key=…
@@ -76,6 +80,7 @@ export function ReviewView() {
       busyRef.current = false;
       setBusy(false);
       query.reload();
+      quarantinedQuery.reload();
     }
   };
 
@@ -120,7 +125,7 @@ export function ReviewView() {
         </p>
       )}
       {item === undefined ? (
-        <EmptyState title="Nothing waits for review: every server serves what you approved." />
+        <EmptyState title={quarantined.length > 0 ? 'Nothing waits for your answer.' : 'Nothing waits for review: every server serves what you approved.'} />
       ) : (
         <div className="split">
           <ReviewList items={items} focused={focused} onFocus={focusAt} />
@@ -129,6 +134,14 @@ export function ReviewView() {
           </div>
         </div>
       )}
+      <QuarantinedSection
+        entries={quarantined}
+        onReleased={(message) => {
+          setNotice(message);
+          query.reload();
+          quarantinedQuery.reload();
+        }}
+      />
     </section>
   );
 }

@@ -22,10 +22,12 @@ function oldestCall(item: ReviewItem): number {
   return Math.min(...item.pendingCalls.map((h) => Date.parse(h.openedAt)));
 }
 
-/** Worst first; then the item whose call has waited longest (items with no waiting call last); then by name. */
+/** Items with a call waiting on them first; then worst first; then the call that has waited longest; then by name. */
 export function reviewOrder(items: readonly ReviewItem[]): ReviewItem[] {
+  const waiting = (item: ReviewItem): number => (item.pendingCalls.length > 0 ? 1 : 0);
   return [...items].sort(
     (a, b) =>
+      waiting(b) - waiting(a) ||
       severityRank(worstSeverity(b)) - severityRank(worstSeverity(a)) ||
       oldestCall(a) - oldestCall(b) ||
       compare(a.server, b.server) ||
