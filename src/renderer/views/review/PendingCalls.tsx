@@ -13,7 +13,7 @@ export function PendingCalls({ calls }: { calls: readonly Hold[] }) {
     <ul className="review-calls">
       {calls.map((call) => (
         <li key={call.id}>
-          call from session <code>{call.sessionId}</code>, waiting since {new Date(call.openedAt).toLocaleTimeString()}: <Countdown expiresAt={call.expiresAt} />
+          call from <strong className="review-call-client">{call.client === null ? 'a client that gave no name' : <VisibleText text={call.client} />}</strong> (session <code>{call.sessionId}</code>), waiting since {new Date(call.openedAt).toLocaleTimeString()}: <Countdown expiresAt={call.expiresAt} />
           {call.callId !== null && <HeldArguments callId={call.callId} />}
         </li>
       ))}

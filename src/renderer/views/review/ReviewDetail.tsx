@@ -13,6 +13,12 @@ const STATUS_TEXT: Record<ReviewItem['status'], string> = {
 
 /** What each answer does to this item, in one line. */
 function answerText(item: ReviewItem): string {
+  const calls = item.pendingCalls.length;
+  const once = calls === 0 ? '' : ` Allow once (o) lets the ${calls === 1 ? 'waiting call' : `${calls} waiting calls`} through and nothing more: the next call is held again.`;
+  return answerTextWithoutOnce(item) + once;
+}
+
+function answerTextWithoutOnce(item: ReviewItem): string {
   const quarantine = 'Quarantine (n) denies every call to it until you approve it.';
   if (item.status === 'removed') {
     return item.surfaceHash === null
@@ -28,13 +34,17 @@ export interface DetailProps {
   error: string | null;
   onApprove: () => void;
   onQuarantine: () => void;
+  onAllowOnce: () => void;
+  /** The answers wait: focus just moved here after an answer, and the user has not looked yet. */
+  settling?: boolean;
 }
 
 /** One item in full: who, what changed, how dangerous, who waits on it, and the two answers. */
-export function ReviewDetail({ item, busy, error, onApprove, onQuarantine }: DetailProps) {
+export function ReviewDetail({ item, busy, error, onApprove, onQuarantine, onAllowOnce, settling = false }: DetailProps) {
   const canApprove = item.hash !== null || item.surfaceHash !== null;
   // A dangerous change must not put Approve under a hurried click: it loses its primary colour then.
   const risky = item.findings.some((f) => f.severity === 'high' || f.severity === 'critical');
+  const waiting = busy || settling;
   return (
     <article className="review-detail" aria-label="Focused item">
       <header className="review-detail-header">
@@ -47,11 +57,14 @@ export function ReviewDetail({ item, busy, error, onApprove, onQuarantine }: Det
         </p>
       </header>
       <div className="toolbar">
-        <button type="button" className={risky ? undefined : 'primary'} onClick={onApprove} disabled={busy || !canApprove} aria-keyshortcuts="y">
-          Approve
+        <button type="button" onClick={onAllowOnce} disabled={waiting || item.pendingCalls.length === 0} aria-keyshortcuts="o" aria-label="Allow once" title="Let the waiting call through this once; the item stays unapproved">
+          Allow once <kbd>o</kbd>
         </button>
-        <button type="button" className="danger" onClick={onQuarantine} disabled={busy} aria-keyshortcuts="n">
-          Quarantine
+        <button type="button" className={risky ? undefined : 'primary'} onClick={onApprove} disabled={waiting || !canApprove} aria-keyshortcuts="y" aria-label="Approve">
+          Approve <kbd>y</kbd>
+        </button>
+        <button type="button" className="danger" onClick={onQuarantine} disabled={waiting} aria-keyshortcuts="n" aria-label="Quarantine">
+          Quarantine <kbd>n</kbd>
         </button>
         {busy && (
           <span className="muted" role="status">

@@ -11,16 +11,19 @@ import { isTextEntry, reviewKeyAction } from './review-keys.js';
 
 const reloadOn = (e: HostApiEvent) => changesReview(e);
 
+/** After an answer moves focus to the next item, its answers wait this long (or until the user moves focus), so a double press never answers an item unseen. */
+export const ANSWER_GUARD_MS = 800;
+
 function itemName(item: ReviewItem): string {
   return `${item.kind} "${item.key}" on "${item.server}"`;
 }
 
 /**
- * Every item waiting for the user's answer. Keys: ↑/↓ (or k/j) move, y approves, n quarantines,
- * exactly as the buttons do. An answer is bound to the item as it is shown: its hash goes out
+ * Every item waiting for the user's answer. Keys: ↑/↓ (or k/j) move, o allows the waiting calls
+ * once, y approves, n quarantines, exactly as the buttons do. An answer is bound to the item as it is shown: its hash goes out
  * as rendered, never refetched, so a server that changes again meanwhile makes the Host refuse.
  */
-export function ReviewView() {
+export function ReviewView({ answerGuardMs = ANSWER_GUARD_MS }: { answerGuardMs?: number } = {}) {
   const api = useHostApi();
   const query = useHostQuery((a) => a.review({}), reloadOn);
   const data = query.status === 'ready' ? query.data : null;
@@ -43,6 +46,19 @@ export function ReviewView() {
   const [error, setError] = useState<{ id: string; message: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const busyRef = useRef(false);
+  // True from an answer that moved focus to another item until the user moves focus or the guard ends.
+  const [settling, setSettling] = useState(false);
+  const settlingRef = useRef(false);
+  const guardTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const settle = (on: boolean) => {
+    if (guardTimer.current !== null) clearTimeout(guardTimer.current);
+    guardTimer.current = on ? setTimeout(() => settle(false), answerGuardMs) : null;
+    settlingRef.current = on;
+    setSettling(on);
+  };
+  useEffect(() => () => {
+    if (guardTimer.current !== null) clearTimeout(guardTimer.current);
+  }, []);
 
   const byId = focus.id === null ? -1 : items.findIndex((i) => itemId(i) === focus.id);
   const focused = items.length === 0 ? -1 : byId >= 0 ? byId : Math.min(focus.index, items.length - 1);
@@ -53,10 +69,17 @@ export function ReviewView() {
     if (target === undefined) return;
     setFocus({ id: itemId(target), index });
     setError(null);
+    // Moving focus is looking: the focused item's answers are taken again.
+    settle(false);
   };
 
-  const answer = async (how: 'approve' | 'quarantine') => {
+  const answer = async (how: 'approve' | 'quarantine' | 'once') => {
     if (item === undefined || busyRef.current) return;
+    if (settlingRef.current) {
+      setNotice(`Not answered: ${itemName(item)} was just shown. Read it, then answer, or move with ↑/↓.`);
+      return;
+    }
+    if (how === 'once') return allowOnce(item);
     if (how === 'approve' && item.hash === null && item.surfaceHash === null) return;
     const nextIndex = focused + 1 < items.length ? focused + 1 : focused - 1;
     const next = items[nextIndex];
@@ -74,6 +97,7 @@ export function ReviewView() {
         setNotice(`Quarantined ${itemName(item)}: its calls are denied; "${item.server}" is ${result.state}.`);
       }
       setFocus(next === undefined ? { id: null, index: focused } : { id: itemId(next), index: nextIndex });
+      if (next !== undefined) settle(true);
     } catch (e) {
       setError({ id: itemId(item), message: e instanceof Error ? e.message : String(e) });
     } finally {
@@ -81,6 +105,29 @@ export function ReviewView() {
       setBusy(false);
       query.reload();
       quarantinedQuery.reload();
+    }
+  };
+
+  /** Lets the calls shown as waiting through, by their hold ids; the item stays held, and focused. */
+  const allowOnce = async (shown: ReviewItem) => {
+    if (shown.pendingCalls.length === 0) return;
+    busyRef.current = true;
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      const clients = new Set<string>();
+      for (const call of shown.pendingCalls) {
+        const { allowed } = await api.allowOnce({ holdId: call.id });
+        clients.add(allowed.client ?? 'a client that gave no name');
+      }
+      setNotice(`Allowed once: the call from ${[...clients].join(', ')} to ${itemName(shown)} went on. It stays unapproved: its next call is held again.`);
+    } catch (e) {
+      setError({ id: itemId(shown), message: e instanceof Error ? e.message : String(e) });
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+      query.reload();
     }
   };
 
@@ -115,7 +162,7 @@ export function ReviewView() {
         <h2 className="review-title">{items.length === 0 ? 'Review' : `${items.length} item${items.length === 1 ? '' : 's'} wait${items.length === 1 ? 's' : ''} for your answer`}</h2>
         {items.length > 0 && (
           <span className="muted">
-            Keys: <kbd>↑</kbd>/<kbd>↓</kbd> or <kbd>k</kbd>/<kbd>j</kbd> move, <kbd>y</kbd> approves, <kbd>n</kbd> quarantines.
+            Keys: <kbd>↑</kbd>/<kbd>↓</kbd> or <kbd>k</kbd>/<kbd>j</kbd> move, <kbd>o</kbd> allows a waiting call once, <kbd>y</kbd> approves, <kbd>n</kbd> quarantines.
           </span>
         )}
       </div>
@@ -130,7 +177,7 @@ export function ReviewView() {
         <div className="split">
           <ReviewList items={items} focused={focused} onFocus={focusAt} />
           <div className="panel">
-            <ReviewDetail item={item} busy={busy} error={error !== null && error.id === itemId(item) ? error.message : null} onApprove={() => void answer('approve')} onQuarantine={() => void answer('quarantine')} />
+            <ReviewDetail item={item} busy={busy} error={error !== null && error.id === itemId(item) ? error.message : null} onApprove={() => void answer('approve')} onQuarantine={() => void answer('quarantine')} onAllowOnce={() => void answer('once')} settling={settling} />
           </div>
         </div>
       )}

@@ -1,4 +1,4 @@
-export type ReviewKeyAction = 'up' | 'down' | 'approve' | 'quarantine';
+export type ReviewKeyAction = 'up' | 'down' | 'approve' | 'quarantine' | 'once';
 
 const KEYS = new Map<string, ReviewKeyAction>([
   ['ArrowUp', 'up'],
@@ -7,9 +7,10 @@ const KEYS = new Map<string, ReviewKeyAction>([
   ['j', 'down'],
   ['y', 'approve'],
   ['n', 'quarantine'],
+  ['o', 'once'],
 ]);
 
-/** What a key does in the Review view, or null. Upper-case Y/N do nothing, so a stray Shift never answers. */
+/** What a key does in the Review view, or null. Upper-case Y/N/O do nothing, so a stray Shift never answers. */
 export function reviewKeyAction(key: string): ReviewKeyAction | null {
   return KEYS.get(key) ?? null;
 }
