@@ -135,8 +135,8 @@ describe('the window in Chromium against airlock serve', () => {
   it('approves the first-seen server as a baseline from the Servers view', async () => {
     await openView('Servers');
     await page.getByRole('button', { name: /demo/ }).click();
-    await page.getByRole('button', { name: 'Review and approve live surface…' }).click();
-    const summary = page.getByRole('region', { name: /^Approve what "demo" lists now as generation 1\?/ });
+    await page.getByRole('button', { name: 'Review and approve what it offers now…' }).click();
+    const summary = page.getByRole('region', { name: /^Approve what "demo" offers now as approved version 1\?/ });
     await summary.getByRole('table', { name: 'Items this approval changes' }).waitFor();
     // Nothing is approved before the confirmation: the client still sees no tool.
     expect((await client.client.listTools()).tools).toEqual([]);

@@ -56,8 +56,8 @@ const approvals = (host: FakeHost) => host.calls.filter((c) => c.method === 'app
 
 async function openSummary(): Promise<HTMLElement> {
   await userEvent.click(await screen.findByRole('button', { name: /^filesystem/ }));
-  await userEvent.click(await screen.findByRole('button', { name: 'Review and approve live surface…' }));
-  return screen.findByRole('region', { name: /^Approve what "filesystem" lists now as generation 4\?/ });
+  await userEvent.click(await screen.findByRole('button', { name: 'Review and approve what it offers now…' }));
+  return screen.findByRole('region', { name: /^Approve what "filesystem" offers now as approved version 4\?/ });
 }
 
 /** The table row whose first cell names the item `key`. */
@@ -89,7 +89,7 @@ describe('approving a whole server', () => {
     const summary = await openSummary();
     await userEvent.click(within(summary).getByRole('button', { name: 'Confirm approval' }));
     expect(approvals(host)).toEqual([{ server: 'filesystem', hash: SURFACE }]);
-    expect(await screen.findByText('Approved the live surface of "filesystem": it is GREEN at generation 4. 1 quarantined item stays quarantined.')).toBeTruthy();
+    expect(await screen.findByText('Approved what "filesystem" offers now: it is GREEN at approved version 4. 1 quarantined item stays quarantined.')).toBeTruthy();
   });
 
   it('lists quarantined items, changed or not, each with an unticked release box, and releases only the ticked one', async () => {
@@ -136,7 +136,7 @@ describe('approving a whole server', () => {
   it('offers the approval for a GREEN server that has a quarantined item, so it can be released', async () => {
     renderWith('GREEN', [{ kind: 'tool', key: 'write_file', reason: 'looked wrong' }], { review: () => [] });
     await userEvent.click(await screen.findByRole('button', { name: /^filesystem/ }));
-    await userEvent.click(await screen.findByRole('button', { name: 'Review and approve live surface…' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Review and approve what it offers now…' }));
     const summary = await screen.findByRole('region', { name: /^Approve what/ });
     expect(within(summary).getByTitle(DETAIL_HASH)).toBeTruthy();
     expect(within(summary).getAllByRole('checkbox')).toHaveLength(1);

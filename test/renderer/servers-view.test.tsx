@@ -71,9 +71,9 @@ describe('the Servers view', () => {
     const list = await screen.findByRole('list', { name: 'Servers' });
     const [fs, gh] = within(list).getAllByRole('button');
     expect(within(fs as HTMLElement).getByRole('img', { name: 'AMBER: changes wait for your review' })).toBeTruthy();
-    expect(fs?.textContent).toContain('generation 1');
+    expect(fs?.textContent).toContain('approved version 1');
     expect(fs?.textContent).toContain('2 held');
-    expect(gh?.textContent).toContain('generation 3');
+    expect(gh?.textContent).toContain('approved version 3');
     expect(gh?.textContent).not.toContain('held');
   });
 
@@ -89,6 +89,14 @@ describe('the Servers view', () => {
     const shortened = within(panel).getByTitle(GEN1_HASH);
     expect(shortened.textContent).toBe('sha256:0f0f0f0f0f0f…');
     expect(host.calls).toContainEqual({ method: 'serverDetail', params: { server: 'filesystem' } });
+  });
+
+  it('labels versions and what a server offers in the user\'s words, keeping generation and surface for tooltips', async () => {
+    renderServers(serversHost());
+    const panel = await openServer('filesystem');
+    await within(panel).findByText(/Approved version 1/);
+    expect(panel.textContent?.match(/.{40}(generation|surface|baseline).{40}/i)?.[0] ?? null).toBeNull();
+    expect(within(panel).getByTitle('generation 1')).toBeTruthy();
   });
 
   it('quarantines a server only after the second, confirming click', async () => {
@@ -109,7 +117,7 @@ describe('the Servers view', () => {
     renderServers(serversHost());
     const panel = await openServer('github');
     await within(panel).findByRole('button', { name: 'Quarantine server' });
-    expect(within(panel).queryByRole('button', { name: /Approve live surface/ })).toBeNull();
+    expect(within(panel).queryByRole('button', { name: /Review and approve/ })).toBeNull();
   });
 
   it('reloads the list when a server changes state', async () => {

@@ -63,7 +63,7 @@ export function ApprovalSummaryView({ server, state, nextGeneration, surfaceHash
   return (
     <>
       <h3 id="approval-summary-title">
-        Approve what "{server}" lists now as generation {nextGeneration}?
+        Approve what "{server}" offers now as approved version {nextGeneration}?
       </h3>
       <p>
         <span className="muted">live surface</span> <ShortHash hash={surfaceHash} />{' '}
@@ -71,7 +71,7 @@ export function ApprovalSummaryView({ server, state, nextGeneration, surfaceHash
           · {counts.changed} changed · {counts.added} new · {counts.removed} removed · {counts.quarantined} quarantined by you
         </span>
       </p>
-      {state === 'RED' && <p className="approval-warning">The server is quarantined (RED): approving ends that, and its calls are judged against this new baseline.</p>}
+      {state === 'RED' && <p className="approval-warning">The server is quarantined (RED): approving ends that, and its calls are judged against this newly approved version.</p>}
       <p className="approval-worst">
         Worst finding:{' '}
         {worst === null ? (
@@ -87,7 +87,7 @@ export function ApprovalSummaryView({ server, state, nextGeneration, surfaceHash
         )}
       </p>
       {rows.length === 0 ? (
-        <p className="muted">No item changes: the approval only records the live surface as approved.</p>
+        <p className="muted">No item changes: the approval only records what the server offers now as approved.</p>
       ) : (
         <table className="approval-items" aria-label="Items this approval changes">
           <thead>
@@ -127,7 +127,7 @@ export function ApprovalSummaryView({ server, state, nextGeneration, surfaceHash
           </tbody>
         </table>
       )}
-      {counts.quarantined > 0 && <p className="muted">An item you quarantined stays quarantined in the new baseline (not served, its calls denied) unless you tick it.</p>}
+      {counts.quarantined > 0 && <p className="muted">An item you quarantined stays quarantined in the newly approved version (not served, its calls denied) unless you tick it.</p>}
       {withDiffs.map((row) => (
           <details key={rowId(row)} className="approval-diff" open={withDiffs.length <= OPEN_DIFFS}>
             <summary>

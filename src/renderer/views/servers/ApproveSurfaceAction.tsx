@@ -32,7 +32,7 @@ export function ApproveSurfaceAction({ server, state, generation, surfaceHash, q
   const [released, setReleased] = useState<ReadonlySet<string>>(new Set());
 
   if (surfaceHash === null) {
-    return <p className="muted action">The server has not listed its tools yet, so there is no live surface to approve. It lists when a client connects.</p>;
+    return <p className="muted action">The server has not listed its tools yet, so there is nothing it offers yet to approve. It lists when a client connects.</p>;
   }
   const open = async () => {
     setStep({ at: 'loading' });
@@ -60,7 +60,7 @@ export function ApproveSurfaceAction({ server, state, generation, surfaceHash, q
       setStep({ at: 'idle' });
       const kept = summary.counts.quarantined - names.length;
       onDone(
-        `Approved the live surface of "${server}": it is ${result.state} at generation ${result.generation}.` +
+        `Approved what "${server}" offers now: it is ${result.state} at approved version ${result.generation}.` +
           (names.length > 0 ? ` Released from quarantine: ${names.map((n) => n.key).join(', ')}.` : '') +
           (kept > 0 ? ` ${kept} quarantined ${kept === 1 ? 'item stays' : 'items stay'} quarantined.` : ''),
       );
@@ -99,9 +99,9 @@ export function ApproveSurfaceAction({ server, state, generation, surfaceHash, q
   return (
     <div className="action">
       <button type="button" className="primary" disabled={step.at === 'loading'} onClick={() => void open()}>
-        Review and approve live surface…
+        Review and approve what it offers now…
       </button>{' '}
-      <span className="muted">live surface</span> <ShortHash hash={surfaceHash} />
+      <span className="muted" title="the live surface hash">what it offers now</span> <ShortHash hash={surfaceHash} />
       {step.at === 'failed' && (
         <p className="action-error" role="alert">
           Could not show what approving "{server}" changes: {step.error}

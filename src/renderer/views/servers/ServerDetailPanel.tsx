@@ -28,7 +28,7 @@ export function ServerDetailPanel({ server, onChanged }: { server: string; onCha
         {summary.name} <StateLight state={summary.state} />
       </h2>
       <p className="muted">
-        Generation {summary.generation} · {summary.held} held · {summary.pendingCalls} {summary.pendingCalls === 1 ? 'call waits' : 'calls wait'}
+        <span title={`generation ${summary.generation}`}>{summary.generation === 0 ? 'Nothing approved yet' : `Approved version ${summary.generation}`}</span> · {summary.held} held · {summary.pendingCalls} {summary.pendingCalls === 1 ? 'call waits' : 'calls wait'}
       </p>
       {notice !== null && (
         <p className="notice" role="status">
@@ -76,15 +76,15 @@ export function ServerDetailPanel({ server, onChanged }: { server: string; onCha
           </tbody>
         </table>
       )}
-      <h3>Approved generations</h3>
+      <h3>Approved versions</h3>
       {detail.data.generations.length === 0 ? (
-        <p className="muted">No surface approved yet.</p>
+        <p className="muted">Nothing approved yet.</p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th scope="col">Generation</th>
-              <th scope="col">Surface hash</th>
+              <th scope="col" title="generation">Version</th>
+              <th scope="col" title="surface hash">Fingerprint</th>
               <th scope="col">Approved at</th>
               <th scope="col">By</th>
             </tr>
