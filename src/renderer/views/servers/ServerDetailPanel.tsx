@@ -8,6 +8,7 @@ import { ErrorState, Loading } from '../../components/states.js';
 import { useHostQuery } from '../../host-api-context.js';
 import { ApproveSurfaceAction } from './ApproveSurfaceAction.js';
 import { QuarantineAction } from './QuarantineAction.js';
+import { RevertAction } from './RevertAction.js';
 import { changesServers } from './server-events.js';
 
 /** One server in full: how it starts, what it offers, what was approved, and what you can do about it. */
@@ -87,6 +88,7 @@ export function ServerDetailPanel({ server, onChanged }: { server: string; onCha
               <th scope="col" title="surface hash">Fingerprint</th>
               <th scope="col">Approved at</th>
               <th scope="col">By</th>
+              <th scope="col">Way back</th>
             </tr>
           </thead>
           <tbody>
@@ -100,6 +102,7 @@ export function ServerDetailPanel({ server, onChanged }: { server: string; onCha
                   <LocalTime iso={g.approvedAt} />
                 </td>
                 <td>{g.approvedBy}</td>
+                <td>{g.generation < summary.generation && <RevertAction server={server} generation={g.generation} onDone={changed} />}</td>
               </tr>
             ))}
           </tbody>
