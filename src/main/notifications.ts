@@ -128,7 +128,7 @@ export function holdGroupNotice(server: string, holds: readonly Hold[], review: 
   const why = worst ? ` — worst: ${worst.severity}: ${plainText(worst.why ?? worst.message, 120).replace(/\.$/, '')}` : '';
   const name = plainText(server, 40);
   const title = `Airlock: ${name} needs review`;
-  const body = `${name} changed ${items.length} ${noun[items.length === 1 ? 0 : 1]}: ${listed}${why}. Calls are held.`;
+  const body = `${name} changed ${items.length} ${noun[items.length === 1 ? 0 : 1]}: ${listed}${why}. ${heldCallsText(holds)}`;
   const first = items[0] ?? { kind: 'tool', key: '' };
   const click: TrayAction = { kind: 'open', view: 'review', item: { server, itemKind: first.kind, key: first.key } };
   if (!withButtons) return { title, body: `${body} Click to review.`, buttons: [], click };
@@ -138,6 +138,15 @@ export function holdGroupNotice(server: string, holds: readonly Hold[], review: 
   if (approvals.length === items.length) buttons.push({ text: 'Approve', actions: approvals });
   buttons.push({ text: 'Quarantine', actions: items.map((i) => ({ kind: 'quarantine', server, itemKind: i.kind, key: i.key })) });
   return { title, body, buttons, click };
+}
+
+/** Who asks: the clients that sent the held calls, by the names they gave; names are the client's own words, so shown as plain text. */
+function heldCallsText(holds: readonly Hold[]): string {
+  const named = [...new Set(holds.flatMap((h) => (h.client === null ? [] : [plainText(h.client, 40)])))];
+  if (named.length === 0) return 'Calls are held.';
+  const unnamed = holds.some((h) => h.client === null) ? ' and an unnamed client' : '';
+  const listed = named.length > LISTED_KEYS ? `${named.slice(0, LISTED_KEYS).join(', ')} and ${named.length - LISTED_KEYS} more` : named.join(', ');
+  return `Calls from ${listed}${unnamed} are held.`;
 }
 
 function uniqueItems(holds: readonly Hold[]): { kind: Hold['kind']; key: string }[] {

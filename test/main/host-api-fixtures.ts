@@ -16,9 +16,9 @@ export function finding(severity: Finding['severity'], message: string, key = 'r
 }
 
 let holdCount = 0;
-export function hold(serverName: string, key: string, kind: Hold['kind'] = 'tool'): Hold {
+export function hold(serverName: string, key: string, kind: Hold['kind'] = 'tool', client: string | null = null): Hold {
   holdCount++;
-  return HoldSchema.parse({ id: `hold-${holdCount}`, server: serverName, kind, key, sessionId: 's1', openedAt: '2026-01-01T00:00:00Z', expiresAt: '2026-01-01T00:02:00Z' });
+  return HoldSchema.parse({ id: `hold-${holdCount}`, server: serverName, kind, key, sessionId: 's1', client, openedAt: '2026-01-01T00:00:00Z', expiresAt: '2026-01-01T00:02:00Z' });
 }
 
 export function reviewItem(fields: Partial<ReviewItem> & Pick<ReviewItem, 'server' | 'key'>): ReviewItem {

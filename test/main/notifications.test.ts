@@ -64,6 +64,16 @@ describe('HoldNotifier', () => {
     ]);
   });
 
+  it('names the clients whose calls are held, by the names they gave', async () => {
+    const t = setup('darwin');
+    t.opened(hold('filesystem', 'read_file', 'tool', 'Claude Desktop'));
+    t.opened(hold('filesystem', 'read_file', 'tool', 'Cursor'));
+    t.opened(hold('filesystem', 'list', 'tool', 'Claude Desktop'));
+    t.opened(hold('filesystem', 'list'));
+    await t.closeWindow();
+    expect(t.shown[0]?.options.body).toMatch(/\. Calls from Claude Desktop, Cursor and an unnamed client are held\.$/);
+  });
+
   it('shows nothing before the window closes, and makes separate notifications per server', async () => {
     const t = setup('darwin', [...FS_REVIEW, reviewItem({ server: 'memory', key: 'store' })]);
     t.opened(hold('filesystem', 'read_file'));
