@@ -185,6 +185,32 @@ describe('the window in Chromium against airlock serve', () => {
     await screenshot('live');
   });
 
+  it('lists the tool answered no under Quarantined, and Release shows its live definition and lets its calls through', async () => {
+    await openView('Review');
+    const entry = page.getByRole('region', { name: 'Quarantined' }).getByRole('article', { name: 'Quarantined tool "echo" on "demo"' });
+    await entry.getByRole('button', { name: 'Release…' }).click();
+    const confirm = entry.getByRole('region', { name: 'Release tool "echo" on "demo"?' });
+    await expect.poll(async () => (await confirm.locator('.diff-add').allTextContents()).join(' ')).toContain('reversed');
+    await screenshot('release');
+    await confirm.getByRole('button', { name: 'Confirm release' }).click();
+    await page.getByText(/^Released tool "echo" on "demo": approved by sha256:/).waitFor();
+    const result = await client.client.callTool({ name: 'echo', arguments: { message: 'released' } });
+    expect(JSON.stringify(result.content)).toContain('released');
+  });
+
+  it('reverts the server to version 1 from the Servers view: the client is served the original echo again', async () => {
+    await openView('Servers');
+    await page.getByRole('button', { name: /demo/ }).click();
+    await page.getByRole('button', { name: 'Revert to version 1…' }).click();
+    const region = page.getByRole('region', { name: 'Revert "demo" to version 1?' });
+    expect(await region.getByRole('list', { name: 'What the revert changes' }).textContent()).toContain('tool echo: changes back');
+    await screenshot('revert');
+    await region.getByRole('button', { name: 'Confirm revert' }).click();
+    await page.getByText(/^Reverted "demo" to version 1: approved again as version \d+/).waitFor();
+    const original = (DEMO_TOOLS as Array<{ name: string; description?: string }>).find((t) => t.name === 'echo');
+    await expect.poll(async () => (await client.client.listTools()).tools.find((t) => t.name === 'echo')?.description).toBe(original?.description);
+  });
+
   it('verifies the chain from the Receipts view', async () => {
     await openView('Receipts');
     await page.getByRole('button', { name: 'Verify chain' }).click();
