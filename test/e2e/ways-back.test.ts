@@ -48,6 +48,8 @@ describe('ways back from quarantine and from an approval', () => {
     expect(review.stdout).toContain('Nothing waits for your answer.');
     expect(review.stdout).toContain('── demo / tool "echo" is quarantined: answered n in a test\n   release: airlock release demo echo\n');
     expect(home.host.servers()[0]?.held).toBe(0);
+    const json = await airlock(['review', 'demo', '--json', '--home', home.home]);
+    expect(JSON.parse(json.stdout)).toEqual([]);
 
     const refused = await airlock(['release', 'demo', 'echo', '--home', home.home]);
     expect(refused.status).toBe(2);
@@ -84,6 +86,10 @@ describe('ways back from quarantine and from an approval', () => {
     const [item] = home.host.review('demo');
     home.host.approve('demo', { kind: 'tool', key: 'echo', hash: item?.hash ?? '' });
     expect((await client.client.listTools()).tools.find((t) => t.name === 'echo')?.description).toBe('Echo the message, in capitals.');
+
+    const notEarlier = await airlock(['revert', 'demo', '--to', '2', '--yes', '--home', home.home]);
+    expect(notEarlier.status).toBe(2);
+    expect(notEarlier.stderr).toMatch(/"demo" has no earlier generation 2 to revert to: it is at generation 2, and generation 1 is the only earlier one/);
 
     const reverted = await airlock(['revert', 'demo', '--to', '1', '--yes', '--home', home.home]);
     expect(reverted.status, reverted.stderr).toBe(0);

@@ -116,7 +116,9 @@ export class TrustRegistry {
   private earlierBaseline(controller: ServerController, to: number): BaselineRecord {
     const earlier = Number.isInteger(to) && to >= 1 && to < controller.generation ? this.store.getBaseline(controller.name, to) : undefined;
     if (!earlier) {
-      throw new ApprovalRefusedError(`"${controller.name}" has no earlier generation ${to} to revert to (it is at generation ${controller.generation}; generations 1 to ${Math.max(0, controller.generation - 1)} can be reverted to)`);
+      const g = controller.generation;
+      const earlierOnes = g <= 1 ? 'there is no earlier one' : g === 2 ? 'generation 1 is the only earlier one' : `generations 1 to ${g - 1} are earlier`;
+      throw new ApprovalRefusedError(`"${controller.name}" has no earlier generation ${to} to revert to: it is at generation ${g}, and ${earlierOnes}. See them with: airlock servers list`);
     }
     return earlier;
   }
