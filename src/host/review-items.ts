@@ -20,6 +20,8 @@ export interface ReviewItem {
   live: unknown;
   quarantined: boolean;
   pendingCalls: HoldView[];
+  /** The server has no approved baseline yet: the window shows its items as one decision. */
+  firstSeen: boolean;
 }
 
 /** The items of one server that wait for review: changed and new ones, removals, and first-seen items. */
@@ -47,6 +49,7 @@ export function reviewItems(controller: ServerController, holds: readonly HoldVi
         live: live.get(id)?.value ?? null,
         quarantined: quarantined.has(id),
         pendingCalls: holds.filter((h) => h.kind === (i.kind as string) && h.key === i.key),
+        firstSeen: baseline === null,
       };
     });
 }

@@ -84,4 +84,15 @@ describe('allow once, through airlock connect with the demo server', () => {
     expect(text(await call)).toBe('from the window');
     await expect.poll(() => holdEvents(airlock.home).at(-1)?.detail, { timeout: 5_000 }).toMatchObject({ code: 'hold.allowed-once', answeredBy: 'the Airlock window' });
   });
+
+  it('marks every item of a server added without --approve as first seen, so the window shows it as one decision', async () => {
+    const airlock = await startAirlockHome({ holdTimeoutMs: 30_000 });
+    cleanups.push(() => airlock.close());
+    await connectDemo(airlock, { approve: false, surface: { tools: DEMO_TOOLS }, cleanups });
+    const items = airlock.host.review('demo');
+    expect(items.filter((i) => i.kind === 'tool')).toHaveLength(DEMO_TOOLS.length);
+    expect(items.every((i) => i.firstSeen)).toBe(true);
+    airlock.host.approve('demo', { hash: items[0]?.surfaceHash ?? '' });
+    expect(airlock.host.review('demo')).toEqual([]);
+  });
 });

@@ -67,6 +67,8 @@ export const ReviewItemSchema = z.object({
   live: z.unknown(),
   quarantined: z.boolean(),
   pendingCalls: z.array(HoldSchema),
+  /** The server has no approved baseline yet: its items are one decision (approve the whole surface, or item by item). */
+  firstSeen: z.boolean().optional(),
 });
 export type ReviewItem = z.infer<typeof ReviewItemSchema>;
 

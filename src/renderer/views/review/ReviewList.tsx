@@ -2,6 +2,7 @@ import type { ReviewItem } from '../../../shared/host-api/index.js';
 import { SeverityBadge } from '../../components/SeverityBadge.js';
 import { itemId, worstSeverity } from './review-order.js';
 import { VisibleText } from '../../components/VisibleText.js';
+import { membersText, type ReviewEntry } from './first-seen-group.js';
 
 const STATUS: Record<ReviewItem['status'], string> = { changed: 'changed', added: 'new', removed: 'removed' };
 
@@ -10,7 +11,7 @@ export function optionId(index: number): string {
 }
 
 /** The items waiting for an answer, worst first; one is focused and shown in detail. */
-export function ReviewList({ items, focused, onFocus }: { items: readonly ReviewItem[]; focused: number; onFocus: (index: number) => void }) {
+export function ReviewList({ items, focused, onFocus }: { items: readonly ReviewEntry[]; focused: number; onFocus: (index: number) => void }) {
   return (
     <ul className="review-list" role="listbox" aria-label="Items waiting for review" tabIndex={0} aria-activedescendant={optionId(focused)}>
       {items.map((item, i) => {
@@ -19,7 +20,15 @@ export function ReviewList({ items, focused, onFocus }: { items: readonly Review
         return (
           <li key={itemId(item)} id={optionId(i)} role="option" aria-selected={i === focused} className={i === focused ? 'review-option selected' : 'review-option'} onClick={() => onFocus(i)}>
             <div className="review-option-name">
-              {item.server} / {item.kind} <strong><VisibleText text={item.key} /></strong>
+              {item.members !== undefined ? (
+                <>
+                  {item.server} / <strong>new server</strong>: {membersText(item.members)}
+                </>
+              ) : (
+                <>
+                  {item.server} / {item.kind} <strong><VisibleText text={item.key} /></strong>
+                </>
+              )}
             </div>
             <div className="review-option-facts">
               <span className={`review-status review-status-${item.status}`}>{STATUS[item.status]}</span>

@@ -4,6 +4,8 @@ import { EmptyState, ErrorState, Loading } from '../../components/states.js';
 import { useHostApi, useHostQuery } from '../../host-api-context.js';
 import { itemId, itemIdFromHash, reviewOrder } from './review-order.js';
 import { ReviewDetail } from './ReviewDetail.js';
+import { FirstSeenDetail } from './FirstSeenDetail.js';
+import { entryIndexOf, groupFirstSeen, type ReviewEntry } from './first-seen-group.js';
 import { changesReview } from './review-events.js';
 import { optionId, ReviewList } from './ReviewList.js';
 import { QuarantinedSection } from './QuarantinedSection.js';
@@ -14,7 +16,8 @@ const reloadOn = (e: HostApiEvent) => changesReview(e);
 /** After an answer moves focus to the next item, its answers wait this long (or until the user moves focus), so a double press never answers an item unseen. */
 export const ANSWER_GUARD_MS = 800;
 
-function itemName(item: ReviewItem): string {
+function itemName(item: ReviewEntry): string {
+  if (item.members !== undefined) return `new server "${item.server}"`;
   return `${item.kind} "${item.key}" on "${item.server}"`;
 }
 
@@ -28,7 +31,8 @@ export function ReviewView({ answerGuardMs = ANSWER_GUARD_MS }: { answerGuardMs?
   const query = useHostQuery((a) => a.review({}), reloadOn);
   const data = query.status === 'ready' ? query.data : null;
   // An inbox of undecided items: what was answered no is listed apart, with its way back.
-  const items = useMemo(() => (data === null ? [] : reviewOrder(data.filter(isUndecided))), [data]);
+  // A first-seen server is one entry with all its items (first-seen-group.ts).
+  const items = useMemo(() => (data === null ? [] : (reviewOrder(groupFirstSeen(data.filter(isUndecided))) as ReviewEntry[])), [data]);
   const quarantinedQuery = useHostQuery((a) => a.quarantined({}), reloadOn);
   const quarantined = quarantinedQuery.status === 'ready' ? quarantinedQuery.data : [];
   // Focus follows the item, not the row, across reloads; the index is the fallback when it is gone.
@@ -60,7 +64,7 @@ export function ReviewView({ answerGuardMs = ANSWER_GUARD_MS }: { answerGuardMs?
     if (guardTimer.current !== null) clearTimeout(guardTimer.current);
   }, []);
 
-  const byId = focus.id === null ? -1 : items.findIndex((i) => itemId(i) === focus.id);
+  const byId = focus.id === null ? -1 : entryIndexOf(items, focus.id);
   const focused = items.length === 0 ? -1 : byId >= 0 ? byId : Math.min(focus.index, items.length - 1);
   const item = focused >= 0 ? items[focused] : undefined;
 
@@ -93,7 +97,9 @@ export function ReviewView({ answerGuardMs = ANSWER_GUARD_MS }: { answerGuardMs?
         const result = await api.approve(item.hash !== null ? { server: item.server, kind: item.kind, key: item.key, hash: item.hash } : { server: item.server, hash: item.surfaceHash ?? '' });
         setNotice(`Approved ${item.hash !== null ? itemName(item) : `the live surface of "${item.server}"`}; "${item.server}" is ${result.state}.`);
       } else {
-        const result = await api.quarantine({ server: item.server, kind: item.kind, key: item.key, reason: 'answered n in the Airlock window' });
+        // A first-seen server is answered whole: no to it quarantines the server.
+        const reason = 'answered n in the Airlock window';
+        const result = await api.quarantine(item.members !== undefined ? { server: item.server, reason } : { server: item.server, kind: item.kind, key: item.key, reason });
         setNotice(`Quarantined ${itemName(item)}: its calls are denied; "${item.server}" is ${result.state}.`);
       }
       setFocus(next === undefined ? { id: null, index: focused } : { id: itemId(next), index: nextIndex });
@@ -105,6 +111,25 @@ export function ReviewView({ answerGuardMs = ANSWER_GUARD_MS }: { answerGuardMs?
       setBusy(false);
       query.reload();
       quarantinedQuery.reload();
+    }
+  };
+
+  /** Approves one item of a first-seen server by its own hash; the rest stays for review. */
+  const approveMember = async (member: ReviewItem) => {
+    if (member.hash === null || busyRef.current || settlingRef.current) return;
+    busyRef.current = true;
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      const result = await api.approve({ server: member.server, kind: member.kind, key: member.key, hash: member.hash });
+      setNotice(`Approved ${member.kind} "${member.key}" on "${member.server}"; "${member.server}" is ${result.state}.`);
+    } catch (e) {
+      setError({ id: itemId(item ?? member), message: e instanceof Error ? e.message : String(e) });
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+      query.reload();
     }
   };
 
@@ -177,7 +202,20 @@ export function ReviewView({ answerGuardMs = ANSWER_GUARD_MS }: { answerGuardMs?
         <div className="split">
           <ReviewList items={items} focused={focused} onFocus={focusAt} />
           <div className="panel">
-            <ReviewDetail item={item} busy={busy} error={error !== null && error.id === itemId(item) ? error.message : null} onApprove={() => void answer('approve')} onQuarantine={() => void answer('quarantine')} onAllowOnce={() => void answer('once')} settling={settling} />
+            {item.members !== undefined ? (
+              <FirstSeenDetail
+                group={{ ...item, members: item.members }}
+                busy={busy}
+                settling={settling}
+                error={error !== null && error.id === itemId(item) ? error.message : null}
+                onApproveAll={() => void answer('approve')}
+                onQuarantineServer={() => void answer('quarantine')}
+                onAllowOnce={() => void answer('once')}
+                onApproveMember={(m) => void approveMember(m)}
+              />
+            ) : (
+              <ReviewDetail item={item} busy={busy} error={error !== null && error.id === itemId(item) ? error.message : null} onApprove={() => void answer('approve')} onQuarantine={() => void answer('quarantine')} onAllowOnce={() => void answer('once')} settling={settling} />
+            )}
           </div>
         </div>
       )}

@@ -1,0 +1,98 @@
+import type { ReviewItem } from '../../../shared/host-api/index.js';
+import { SeverityBadge } from '../../components/SeverityBadge.js';
+import { StateLight } from '../../components/StateLight.js';
+import { VisibleText } from '../../components/VisibleText.js';
+import { FindingsList } from './FindingsList.js';
+import { membersText, type ReviewEntry } from './first-seen-group.js';
+import { PendingCalls } from './PendingCalls.js';
+import { worstSeverity } from './review-order.js';
+
+export interface FirstSeenProps {
+  group: ReviewEntry & { members: ReviewItem[] };
+  busy: boolean;
+  settling: boolean;
+  error: string | null;
+  onApproveAll: () => void;
+  onQuarantineServer: () => void;
+  onAllowOnce: () => void;
+  onApproveMember: (member: ReviewItem) => void;
+}
+
+function description(live: unknown): string | null {
+  if (typeof live !== 'object' || live === null) return null;
+  const text = (live as { description?: unknown }).description;
+  return typeof text === 'string' ? text : null;
+}
+
+/** A server never approved: all it offers, as one decision, or approved item by item. */
+export function FirstSeenDetail({ group, busy, settling, error, onApproveAll, onQuarantineServer, onAllowOnce, onApproveMember }: FirstSeenProps) {
+  const waiting = busy || settling;
+  return (
+    <article className="review-detail" aria-label="Focused item">
+      <header className="review-detail-header">
+        <h3>
+          {group.server} <StateLight state={group.state} /> <span className="muted">new server</span>
+        </h3>
+        <p>
+          <span className="review-status review-status-added">first seen: nothing of it is approved yet</span> {membersText(group.members)}
+        </p>
+      </header>
+      <div className="toolbar">
+        <button type="button" onClick={onAllowOnce} disabled={waiting || group.pendingCalls.length === 0} aria-keyshortcuts="o" aria-label="Allow once">
+          Allow once <kbd>o</kbd>
+        </button>
+        <button type="button" onClick={onApproveAll} disabled={waiting || group.surfaceHash === null} aria-keyshortcuts="y" aria-label="Approve all">
+          Approve all <kbd>y</kbd>
+        </button>
+        <button type="button" className="danger" onClick={onQuarantineServer} disabled={waiting} aria-keyshortcuts="n" aria-label="Quarantine server">
+          Quarantine server <kbd>n</kbd>
+        </button>
+        {busy && (
+          <span className="muted" role="status">
+            sending your answer…
+          </span>
+        )}
+      </div>
+      <p className="muted review-answer-hint">
+        {group.surfaceHash === null ? (
+          'The live surface is not known yet, so it cannot be approved whole.'
+        ) : (
+          <>
+            Approve all (y) approves exactly what is listed below, by its surface hash <code>{group.surfaceHash}</code>. Quarantine server (n) denies every call to it.
+          </>
+        )}
+      </p>
+      {error !== null && (
+        <p className="review-error" role="alert">
+          {error}
+        </p>
+      )}
+      <h4>Findings</h4>
+      <FindingsList findings={group.findings} />
+      <h4>Calls waiting on it</h4>
+      <PendingCalls calls={group.pendingCalls} />
+      <h4>What it offers</h4>
+      <ul className="review-members" aria-label="What it offers">
+        {group.members.map((m) => {
+          const worst = worstSeverity(m);
+          const text = description(m.live);
+          return (
+            <li key={`${m.kind}\u0000${m.key}`}>
+              <span className="muted">{m.kind}</span> <strong><VisibleText text={m.key} /></strong> {worst === null ? <span className="muted">no finding</span> : <SeverityBadge severity={worst} />}{' '}
+              {m.hash !== null && (
+                <button type="button" onClick={() => onApproveMember(m)} disabled={waiting} aria-label={`Approve ${m.kind} ${m.key}`}>
+                  Approve this one
+                </button>
+              )}
+              {text !== null && (
+                <div className="muted">
+                  <VisibleText text={text} />
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </article>
+  );
+}

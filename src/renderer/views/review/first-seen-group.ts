@@ -1,0 +1,70 @@
+import type { ReviewItem } from '../../../shared/host-api/index.js';
+import { findingsWorstFirst, itemId } from './review-order.js';
+
+/** A review entry: one item, or a first-seen server's items as one decision (`members`). */
+export type ReviewEntry = ReviewItem & { members?: ReviewItem[] };
+
+/** Tools first: they are what a model calls. */
+const KIND_ORDER: readonly ReviewItem['kind'][] = ['tool', 'prompt', 'resource', 'resource-template', 'instructions', 'server-info'];
+
+/** The key a first-seen server's group goes by (its items are keyed by their own names). */
+export const GROUP_KEY = '';
+
+/**
+ * A server Airlock has never approved becomes one entry with all its items: rated by the worst
+ * finding of any of them, approved whole by the surface hash shown (hash null), or item by item.
+ * Items of servers with a baseline stay one entry each.
+ */
+export function groupFirstSeen(items: readonly ReviewItem[]): ReviewEntry[] {
+  const groups = new Map<string, ReviewItem[]>();
+  const out: ReviewEntry[] = [];
+  for (const item of items) {
+    if (item.firstSeen !== true) {
+      out.push(item);
+      continue;
+    }
+    const members = groups.get(item.server);
+    if (members === undefined) groups.set(item.server, [item]);
+    else members.push(item);
+  }
+  for (const [server, members] of groups) {
+    const first = members[0] as ReviewItem;
+    // The same server-wide finding rides on every member; show it once.
+    const seen = new Set<string>();
+    const findings = findingsWorstFirst(members.flatMap((m) => m.findings)).filter((f) => {
+      const id = `${f.code}\u0000${f.itemKind ?? ''}\u0000${f.itemKey ?? ''}\u0000${f.path}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+    out.push({
+      server,
+      state: first.state,
+      kind: 'server-info',
+      key: GROUP_KEY,
+      status: 'added',
+      hash: null,
+      surfaceHash: first.surfaceHash,
+      findings,
+      approved: null,
+      live: null,
+      quarantined: members.every((m) => m.quarantined),
+      pendingCalls: members.flatMap((m) => m.pendingCalls),
+      firstSeen: true,
+      members: [...members].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    });
+  }
+  return out;
+}
+
+/** The entry that shows an item: itself, or the group it belongs to (a tray link names a member). */
+export function entryIndexOf(entries: readonly ReviewEntry[], id: string): number {
+  return entries.findIndex((e) => itemId(e) === id || (e.members?.some((m) => itemId(m) === id) ?? false));
+}
+
+/** "9 tools, 1 prompt" */
+export function membersText(members: readonly ReviewItem[]): string {
+  const counts = new Map<string, number>();
+  for (const m of members) counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1);
+  return [...counts].map(([kind, n]) => `${n} ${n === 1 ? kind : `${kind}s`}`).join(', ');
+}
