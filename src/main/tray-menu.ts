@@ -1,4 +1,4 @@
-import type { ReviewItem } from '../shared/host-api/index.js';
+import { isUndecided, type ReviewItem } from '../shared/host-api/index.js';
 import { menuLabel } from './display-text.js';
 import type { TrayAction } from './tray-action.js';
 import { worstFinding } from './worst-finding.js';
@@ -31,7 +31,9 @@ export function trayMenu(review: readonly ReviewItem[], options: { startAtLogin?
   ];
 }
 
-function pendingReviews(review: readonly ReviewItem[]): TrayMenuItem {
+function pendingReviews(all: readonly ReviewItem[]): TrayMenuItem {
+  // Only undecided items: one answered no (or on a quarantined server) waits for nobody.
+  const review = all.filter(isUndecided);
   const label = `Pending reviews (${review.length})`;
   if (review.length === 0) return { type: 'submenu', label, enabled: false, submenu: [entry('Nothing waits for review')] };
   // Items with held calls first: someone is waiting on them.

@@ -54,13 +54,16 @@ describe('trayMenu', () => {
     expect(actionOf(actions, "Approve the server's new surface")).toEqual({ kind: 'approve', server: 'fs', hash: digest(42) });
   });
 
-  it('offers no approval when there is no hash to bind it to, and no second quarantine', () => {
-    const item = reviewItem({ server: 'fs', key: 'x', status: 'removed', hash: null, surfaceHash: null, quarantined: true });
+  it('offers no approval when there is no hash to bind it to', () => {
+    const item = reviewItem({ server: 'fs', key: 'x', status: 'removed', hash: null, surfaceHash: null });
     const actions = submenu(submenu(trayMenu([item]), 'Pending reviews'), 'fs › x');
-    expect(actions.slice(0, 2)).toEqual([
-      { type: 'normal', label: 'Approve', enabled: false },
-      { type: 'normal', label: 'Quarantined', enabled: false },
-    ]);
+    expect(actions[0]).toEqual({ type: 'normal', label: 'Approve', enabled: false });
+  });
+
+  it('counts only undecided items: a quarantined item, or one of a quarantined server, waits for nobody', () => {
+    const items = [reviewItem({ server: 'fs', key: 'a', quarantined: true }), reviewItem({ server: 'gh', key: 'b', state: 'RED' }), reviewItem({ server: 'fs', key: 'c' })];
+    const pending = submenu(trayMenu(items), 'Pending reviews (1)');
+    expect(pending.filter((i) => i.type === 'submenu').map((i) => i.label)).toEqual(['fs › c (changed)']);
   });
 
   it(`shows at most ${MAX_MENU_ITEMS} items and points to the Review view for the rest`, () => {
