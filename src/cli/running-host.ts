@@ -5,6 +5,10 @@ import { HomeLockInfoSchema, type HomeLockInfo } from '../engine/store/home-lock
 import { parseStrictJson } from '../input/strict-json.js';
 import { readControlEndpoint, type ControlEndpoint } from '../host/control-endpoint.js';
 import { RemoteHostControl } from '../host/control.js';
+import { EXIT, UsageError } from './exit-codes.js';
+
+/** The home lock's name for a Host run by `airlock serve` (Host.start's default kind). */
+const SERVE_KIND = 'airlock serve';
 
 /** The Host that runs on a home, as it answered on the home's socket. */
 export interface RunningHost {
@@ -59,6 +63,8 @@ export const STOP_TIMEOUT_MS = 20_000;
  * lock no longer names it. Returns false if it was still running at the deadline.
  */
 export async function stopRunningHost(host: RunningHost, timeoutMs = STOP_TIMEOUT_MS): Promise<boolean> {
+  // Only `airlock serve` is known to drain on SIGTERM; the desktop app would just die, mid-call.
+  if (host.kind !== SERVE_KIND) throw new UsageError(`the Airlock host for this home is the ${host.kind} (pid ${host.pid}): quit it from its tray menu (Quit), then try again`, EXIT.FAILED);
   try {
     process.kill(host.pid, 'SIGTERM');
   } catch (error) {

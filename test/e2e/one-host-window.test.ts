@@ -165,3 +165,23 @@ describe.skipIf(process.platform === 'win32')('one Host, one window', () => {
     expect(await replacing.exited).toBe(0);
   });
 });
+
+describe.skipIf(process.platform === 'win32')('airlock stop and the desktop app', () => {
+  it('refuses to signal a Host that is not `airlock serve`, and says how to quit it', async () => {
+    const { findRunningHost, stopRunningHost } = await import('../../src/cli/running-host.js');
+    const { Host } = await import('../../src/host/host.js');
+    const { dir, cleanup } = makeTempDir('airlock-app-stop-');
+    cleanups.push(cleanup);
+    const home = path.join(dir, 'home');
+    // The desktop app's Host, as its main process starts it (the kind is what the lock records).
+    const host = await Host.start({ home, kind: 'desktop app' });
+    cleanups.push(() => host.stop());
+    const running = await findRunningHost(home);
+    expect(running).toMatchObject({ pid: process.pid, kind: 'desktop app', endpoint: undefined });
+    await expect(stopRunningHost(running!)).rejects.toThrow(/is the desktop app \(pid \d+\): quit it from its tray menu \(Quit\)/);
+    // Not runCli: its spawnSync would freeze the Host living in this process.
+    const open = spawnCli(['open', '--home', home]);
+    expect(await open.exited).toBe(1);
+    expect(open.stderr()).toMatch(/\(pid \d+, desktop app\) serves no window in a browser; open its window from its tray/);
+  });
+});
