@@ -1,6 +1,9 @@
 import { diffLines } from 'diff';
 import { formatCodePoint, isInvisibleCodePoint } from '../engine/drift/unicode-text.js';
 import type { ReviewItem } from '../host/review-items.js';
+import { durationText } from '../shared/duration-text.js';
+import type { ReviewAnswer } from './review-answer.js';
+import { plainStyle, type TextStyle } from './terminal-style.js';
 
 /** Invisible and control characters, shown as ⟨U+XXXX⟩ so a person sees what the model would read. */
 export function showInvisible(text: string): string {
@@ -34,13 +37,63 @@ export function definitionDiff(approved: unknown, live: unknown, context = 2): s
   return out.join('\n');
 }
 
-export function reviewItemText(item: ReviewItem): string {
-  const lines = [`── ${item.server} / ${item.kind} "${item.key}": ${item.status}${item.quarantined ? ' (quarantined)' : ''} — server is ${item.state}`];
+/** What `airlock review` adds around an item: where it stands in the list, colour, and the waiting calls' arguments. */
+export interface ReviewTextOptions {
+  style?: TextStyle;
+  /** "1 of 3". */
+  position?: { index: number; total: number };
+  /** Now, for the countdown. */
+  now?: number;
+  /** The held calls' arguments by call id, redacted as the window shows them. */
+  callArguments?: ReadonlyMap<string, unknown>;
+}
+
+/** Longest arguments text shown in the terminal; the window (or --json) has the rest. */
+const MAX_ARGUMENTS_CHARS = 400;
+
+export function reviewItemText(item: ReviewItem, options: ReviewTextOptions = {}): string {
+  const style = options.style ?? plainStyle;
+  const worst = item.findings[0]?.severity;
+  const where = options.position ? style.dim(`  (${options.position.index} of ${options.position.total})`) : '';
+  const head = `── ${item.server} / ${item.kind} "${item.key}": ${item.status}${item.quarantined ? ' (quarantined)' : ''} — server is ${item.state}`;
+  const lines = [`${worst === undefined ? style.bold(head) : style.severity(worst, style.bold(head))}${where}`];
   for (const f of item.findings) {
-    lines.push(`   ${f.severity.padEnd(8)} ${f.code}  ${showInvisible(f.message)}`);
-    if (f.why) lines.push(`            why: ${f.why}`);
+    lines.push(`   ${style.severity(f.severity, f.severity.padEnd(8))} ${f.code}  ${showInvisible(f.message)}`);
+    if (f.why) lines.push(style.dim(`            why: ${f.why}`));
   }
-  if (item.pendingCalls.length > 0) lines.push(`   ${item.pendingCalls.length} call(s) waiting; the first is denied at ${item.pendingCalls[0]?.expiresAt}`);
+  const first = item.pendingCalls[0];
+  if (first !== undefined) {
+    const calls = item.pendingCalls.length === 1 ? '1 call waits' : `${item.pendingCalls.length} calls wait`;
+    lines.push(`   ${calls}; the first is ${deniedInText(first.expiresAt, options.now ?? Date.now())}`);
+    for (const call of item.pendingCalls) {
+      if (call.callId === null || !options.callArguments?.has(call.callId)) continue;
+      lines.push(`     with arguments: ${argumentsText(options.callArguments.get(call.callId))}`);
+    }
+  }
   lines.push(definitionDiff(item.approved, item.live).replace(/^/gm, '   '));
   return `${lines.join('\n')}\n`;
+}
+
+/** "denied in 1 min 52 s", counted in whole seconds; once passed, that the wait timed out. */
+export function deniedInText(expiresAt: string, now: number): string {
+  const left = Date.parse(expiresAt) - now;
+  return left <= 0 ? 'denied: the wait timed out' : `denied in ${durationText(Math.ceil(left / 1000) * 1000)}`;
+}
+
+function argumentsText(value: unknown): string {
+  const text = showInvisible(JSON.stringify(value ?? null) ?? 'null');
+  return text.length > MAX_ARGUMENTS_CHARS ? `${text.slice(0, MAX_ARGUMENTS_CHARS)}… (${text.length} characters; all of them in the window)` : text;
+}
+
+/** The end of an interactive review: "2 approved, 1 quarantined, 1 skipped". */
+export function answersSummary(answers: readonly ReviewAnswer[]): string {
+  const count = (a: ReviewAnswer) => answers.filter((x) => x === a).length;
+  const parts = [
+    [count('approve'), 'approved'],
+    [count('once'), 'allowed once'],
+    [count('quarantine'), 'quarantined'],
+    [count('skip'), 'skipped'],
+  ] as const;
+  const said = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  return said.length === 0 ? 'No answers given.' : `${said.join(', ')}.`;
 }

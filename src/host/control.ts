@@ -54,6 +54,14 @@ export interface HostControl {
   revert(server: string, to: number, hash: string): { state: ServerState; generation: number } | Promise<{ state: ServerState; generation: number }>;
   /** Lets one held call through without approving its item; `by` names who answered, for the audit log. */
   allowOnce(holdId: string, by?: string): { allowed: HoldView } | Promise<{ allowed: HoldView }>;
+  /** A recent call's arguments as the window shows them (redacted of the server's secrets), for `airlock review`. */
+  callArguments(callId: string): CallArguments | Promise<CallArguments>;
+}
+
+export interface CallArguments {
+  /** False when the Host no longer keeps the call's contents (it keeps them for recent calls only). */
+  available: boolean;
+  arguments: unknown;
 }
 
 const ItemTarget = { kind: z.enum(ITEM_KINDS).optional(), key: z.string().optional() };
@@ -70,6 +78,7 @@ const ControlRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: z.number(), method: z.literal('quarantined'), params: z.object({ server: z.string().optional() }) }),
   z.object({ id: z.number(), method: z.literal('revertPlan'), params: z.object({ server: z.string(), to: z.number().int() }) }),
   z.object({ id: z.number(), method: z.literal('revert'), params: z.object({ server: z.string(), to: z.number().int(), hash: z.string() }) }),
+  z.object({ id: z.number(), method: z.literal('callArguments'), params: z.object({ callId: z.string().min(1).max(100) }) }),
   z.object({ id: z.number(), method: z.literal('allowOnce'), params: z.object({ holdId: z.string().min(1).max(100), by: z.string().max(100).optional() }) }),
 ]);
 type ControlRequest = z.infer<typeof ControlRequestSchema>;
@@ -133,6 +142,8 @@ function dispatch(host: HostControl, r: ControlRequest): unknown {
       return host.revert(r.params.server, r.params.to, r.params.hash);
     case 'allowOnce':
       return host.allowOnce(r.params.holdId, r.params.by);
+    case 'callArguments':
+      return host.callArguments(r.params.callId);
   }
 }
 
@@ -232,5 +243,8 @@ export class RemoteHostControl implements HostControl {
   }
   allowOnce(holdId: string, by?: string) {
     return this.call<{ allowed: HoldView }>('allowOnce', by === undefined ? { holdId } : { holdId, by });
+  }
+  callArguments(callId: string) {
+    return this.call<CallArguments>('callArguments', { callId });
   }
 }

@@ -18,7 +18,7 @@ import { RelaySession } from '../proxy/relay-session.js';
 import { UpstreamStdio } from '../proxy/upstream-stdio.js';
 import { AuditBatcher } from './audit-batcher.js';
 import { CallLog, redactValue, type CallRecord } from './call-log.js';
-import { serveControl, type ApproveTarget, type HostControl, type ServerSummary, type ToolState } from './control.js';
+import { serveControl, type ApproveTarget, type CallArguments, type HostControl, type ServerSummary, type ToolState } from './control.js';
 import { startControlHttp, type ControlHttp } from './control-http.js';
 import { HostApiService } from './host-api-service.js';
 import { clientDirs } from '../clients/client-dirs.js';
@@ -287,6 +287,11 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     else this.registry.quarantine(name, reason);
     this.afterTrustChange(name, before);
     return { state: this.registry.controller(name).state };
+  }
+
+  callArguments(callId: string): CallArguments {
+    const detail = this.calls.detail(callId);
+    return { available: detail.available, arguments: detail.arguments };
   }
 
   /**

@@ -132,9 +132,9 @@ async function reviewJson(home: string): Promise<ReviewJsonItem[]> {
 }
 
 /** `airlock review` inside a real pseudo-terminal (util-linux `script`), answering `answer` at the prompt. */
-async function reviewInTerminal(home: string, answer: string): Promise<{ status: number | null; output: string }> {
+async function reviewInTerminal(home: string, answer: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; output: string }> {
   const command = [process.execPath, AIRLOCK_BIN, 'review', '--home', home].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   cleanups.push(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
@@ -256,6 +256,53 @@ describe('airlock review', () => {
     const review = await airlockAsync(['review', '--home', demo.home]);
     expect(review.status, review.stderr).toBe(0);
     expect(review.stdout).toBe('Nothing waits for review: every server serves what you approved.\n');
+  });
+});
+
+describe('airlock review output', () => {
+  // An SGR escape (colour, bold): what NO_COLOR and a pipe must never receive.
+  const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`);
+
+  it('in a terminal colours by severity and shows "1 of N", a countdown, the waiting call\'s arguments and a summary at the end', async () => {
+    const demo = await servedDemo();
+    await demo.changeEcho();
+    const { call } = await demo.heldEchoCall('shown in review');
+
+    const { status, output } = await reviewInTerminal(demo.home, 'y\n');
+    expect(status, output).toBe(0);
+    expect(output).toMatch(COLOUR);
+    expect(output).toContain('(1 of 1)');
+    expect(output).toMatch(/1 call waits; the first is denied in (1 min \d+ s|2 min)/);
+    expect(output).not.toMatch(/denied at \d{4}-/);
+    expect(output).toContain('with arguments: {"message":"shown in review"}');
+    expect(output).toContain('1 approved.');
+    expect(text(await call)).toBe('shown in review');
+  });
+
+  it('in a terminal with NO_COLOR set writes no colour, and Enter skips, saying so in the summary', async () => {
+    const demo = await servedDemo();
+    await demo.changeEcho();
+    const { call } = await demo.heldEchoCall('no colour');
+
+    const { status, output } = await reviewInTerminal(demo.home, '\n', { NO_COLOR: '1' });
+    expect(status, output).toBe(0);
+    expect(output).not.toMatch(COLOUR);
+    expect(output).toContain('1 skipped.');
+    expect(await reviewJson(demo.home)).toEqual([expect.objectContaining({ key: 'echo', quarantined: false })]);
+    void call;
+  });
+
+  it('into a pipe writes no escape codes, yet keeps the countdown and the arguments', async () => {
+    const demo = await servedDemo();
+    await demo.changeEcho();
+    const { call } = await demo.heldEchoCall('piped');
+
+    const result = await airlockAsync(['review', '--home', demo.home]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain('\x1b');
+    expect(result.stdout).toMatch(/the first is denied in /);
+    expect(result.stdout).toContain('with arguments: {"message":"piped"}');
+    void call;
   });
 });
 

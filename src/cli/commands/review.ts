@@ -7,8 +7,9 @@ import { EXIT, UsageError } from '../exit-codes.js';
 import { homeFrom } from '../home-option.js';
 import { withHostControl } from '../host-access.js';
 import type { CliIo } from '../io.js';
-import { reviewItemText } from '../review-text.js';
-import { answerItem } from '../review-answer.js';
+import { answersSummary, reviewItemText } from '../review-text.js';
+import { answerItem, type ReviewAnswer } from '../review-answer.js';
+import { terminalStyle } from '../terminal-style.js';
 import { quarantineEntryText } from '../quarantine-text.js';
 import { inboxOrder, isUndecided } from '../../shared/host-api/ways-back.js';
 
@@ -27,7 +28,7 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
         if (items.length === 0 && quarantined.length === 0) return io.out('Nothing waits for review: every server serves what you approved.\n');
         if (items.length === 0) io.out('Nothing waits for your answer.\n\n');
         else if (!process.stdin.isTTY) {
-          for (const item of items) io.out(reviewItemText(item) + `   approve: ${approveHint(item)}\n   or:      airlock quarantine ${item.server} ${item.kind === 'tool' ? item.key : `--kind ${item.kind} ${item.key}`}\n\n`);
+          for (const [index, item] of items.entries()) io.out(reviewItemText(item, { style: terminalStyle(process.stdout), position: { index: index + 1, total: items.length }, callArguments: await heldArguments(host, item) }) + `   approve: ${approveHint(item)}\n   or:      airlock quarantine ${item.server} ${item.kind === 'tool' ? item.key : `--kind ${item.kind} ${item.key}`}\n\n`);
         } else await askEach(host, items, io);
         // Read again after the answers, so an item just answered no is listed with its way back.
         const listed = items.length === 0 ? quarantined : await host.quarantined(server);
@@ -86,18 +87,34 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
 
 async function askEach(host: HostControl, items: ReviewItem[], io: CliIo): Promise<void> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const style = terminalStyle(process.stdout);
+  const answers: ReviewAnswer[] = [];
   try {
-    for (const item of items) {
-      io.out(reviewItemText(item));
+    for (const [index, item] of items.entries()) {
+      const callArguments = await heldArguments(host, item);
+      io.out(reviewItemText(item, { style, position: { index: index + 1, total: items.length }, callArguments }));
       if (item.hash === null) {
         io.out(`   A removal is approved with the whole server: ${approveHint(item)}\n\n`);
+        answers.push('skip');
         continue;
       }
-      await answerItem(host, { ...item, hash: item.hash }, (question) => rl.question(question), io);
+      answers.push(await answerItem(host, { ...item, hash: item.hash }, (question) => rl.question(question), io));
     }
   } finally {
     rl.close();
   }
+  io.out(`${answersSummary(answers)}\n`);
+}
+
+/** The waiting calls' arguments, as the window shows them (redacted); a call the Host no longer keeps is left out. */
+async function heldArguments(host: HostControl, item: ReviewItem): Promise<Map<string, unknown>> {
+  const found = new Map<string, unknown>();
+  for (const call of item.pendingCalls) {
+    if (call.callId === null) continue;
+    const detail = await host.callArguments(call.callId);
+    if (detail.available) found.set(call.callId, detail.arguments);
+  }
+  return found;
 }
 
 function approveHint(item: ReviewItem): string {
