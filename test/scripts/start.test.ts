@@ -93,4 +93,34 @@ describe.skipIf(hasElectron() || process.platform === 'win32')('npm start withou
     expect(isAlive(pid)).toBe(false);
     expect(stderr).toBe('');
   });
+
+  it('opens the window of a Host already running on the home (started by a client) and exits 0, instead of failing', async () => {
+    const { dir, cleanup } = makeTempDir('airlock-start-running-');
+    cleanups.push(cleanup);
+    const home = path.join(dir, 'home');
+    const opened = path.join(dir, 'opened.txt');
+    const browser = path.join(dir, 'fake-browser');
+    fs.writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > ${JSON.stringify(opened)}\n`, { mode: 0o755 });
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, AIRLOCK_HOME: home, AIRLOCK_BROWSER: browser };
+    // The background Host `airlock connect` starts: `airlock serve --home HOME`, no --open.
+    const running = spawn(process.execPath, [path.join(ROOT, 'bin', 'airlock.js'), 'serve', '--home', home], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const runningExited = new Promise<number | null>((resolve) => running.once('close', (code) => resolve(code)));
+    cleanups.push(() => {
+      if (running.exitCode === null) running.kill('SIGKILL');
+    });
+    await until('the background Host to serve its window', () => (fs.existsSync(path.join(home, 'control-endpoint.json')) ? true : undefined));
+
+    const start = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    start.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    start.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    expect(await new Promise<number | null>((resolve) => start.once('close', (code) => resolve(code)))).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(`${NO_ELECTRON}\nAn Airlock host already runs for ${home} (pid ${running.pid}): opened its window in your browser (${JSON.parse(fs.readFileSync(path.join(home, 'control-endpoint.json'), 'utf8')).url}).\n`);
+    expect(await until('the browser to be opened', () => (fs.existsSync(opened) ? fs.readFileSync(opened, 'utf8') : undefined))).toBe(path.join(home, 'open-window.html'));
+    expect(isAlive(running.pid!)).toBe(true);
+    running.kill('SIGTERM');
+    expect(await runningExited).toBe(0);
+  });
 });
