@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../src/engine/audit/index.js';
 import { openStore } from '../../src/engine/store/index.js';
-import type { CliResult } from '../support/run-cli.js';
+import { AIRLOCK_BIN, type CliResult } from '../support/run-cli.js';
 import { spawnCli } from '../support/spawn-cli.js';
 import { connectDemo, DEMO_TOOLS, demoToolsWithEcho, rewriteTools, startAirlockHome } from './airlock-harness.js';
 
@@ -25,6 +26,26 @@ async function airlock(args: readonly string[]): Promise<CliResult> {
   cli.child.stdin?.end();
   const status = await cli.exited;
   return { status, stdout: cli.stdout().toString('utf8'), stderr: cli.stderr() };
+}
+
+/** The real CLI inside a pseudo-terminal (util-linux `script`), typing `answer` once `question` is on screen. */
+function inTerminal(args: readonly string[], question: string, answer: string): Promise<{ status: number | null; output: string }> {
+  const command = [process.execPath, AIRLOCK_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  cleanups.push(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  child.stdin.on('error', () => undefined);
+  let output = '';
+  let answered = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    if (!answered && output.includes(question)) {
+      answered = true;
+      child.stdin.write(answer);
+    }
+  });
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, output })));
 }
 
 async function setUp() {
@@ -61,6 +82,23 @@ describe('ways back from quarantine and from an approval', () => {
     expect(released.stdout).toMatch(/^Releasing tool "echo" on "demo" approves its live definition \(item sha256:[0-9a-f]{64}\)/);
     expect(released.stdout).toMatch(/released tool "echo" on "demo": approved by sha256:[0-9a-f]{64}; the server is GREEN, generation 2\n$/);
     expect(text(await client.client.callTool({ name: 'echo', arguments: { message: 'released' } }))).toBe('released');
+    expect(home.host.quarantined('demo')).toEqual([]);
+  });
+
+  it('in a terminal, release shows the change and asks: N keeps the quarantine, y releases', async () => {
+    const { home, tools } = await setUp();
+    await rewriteTools(home, tools, demoToolsWithEcho('Echo the message, twice.', INSTRUCTIONS));
+    home.host.quarantine('demo', { kind: 'tool', key: 'echo' });
+
+    const no = await inTerminal(['release', 'demo', 'echo', '--home', home.home], 'Release and approve it? [y/N]', '\n');
+    expect(no.status, no.output).toBe(0);
+    expect(no.output).toContain('"description": "Echo the message, twice."');
+    expect(no.output).toContain('Nothing was approved.');
+    expect(home.host.quarantined('demo')).toHaveLength(1);
+
+    const yes = await inTerminal(['release', 'demo', 'echo', '--home', home.home], 'Release and approve it? [y/N]', 'y\n');
+    expect(yes.status, yes.output).toBe(0);
+    expect(yes.output).toMatch(/released tool "echo" on "demo": approved by sha256:[0-9a-f]{64}; the server is GREEN/);
     expect(home.host.quarantined('demo')).toEqual([]);
   });
 
