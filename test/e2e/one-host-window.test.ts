@@ -129,6 +129,15 @@ describe.skipIf(process.platform === 'win32')('one Host, one window', () => {
     expect(runCli(['ui-url', '--home', home]).stderr).toMatch(/airlock open/);
   });
 
+  it('lets two `airlock open` at once on a fresh home agree on one Host', async () => {
+    const { home, env } = setup();
+    const [a, b] = [spawnCli(['open', '--home', home], { env }), spawnCli(['open', '--home', home], { env })];
+    expect([await a.exited, await b.exited], a.stderr() + b.stderr()).toEqual([0, 0]);
+    const pids = [a, b].map((run) => /\(pid (\d+)\)/.exec(run.stdout().toString())?.[1]);
+    expect(pids[0]).toBeDefined();
+    expect(pids[1]).toBe(pids[0]);
+  });
+
   it('opens the running Host\'s window on `serve --open` instead of failing: one line, exit 0, never "a bug"', async () => {
     const { home, env, opened } = setup();
     const serve = spawnCli(['serve', '--home', home]);

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { HOME_LOCK_FILE_NAME } from '../../engine/store/index.js';
 import { controlToken } from '../../host/control-token.js';
 import { startHostInBackground } from '../connect-autostart.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -20,7 +23,9 @@ export function registerOpen(program: Command, io: CliIo): void {
       const running = await findRunningHost(home);
       if (running !== undefined) return openHostWindow(home, running, io);
       const started = startHostInBackground(home, io.env);
-      const endpoint = await waitForWindow(home, START_TIMEOUT_MS, () => started.exitCode() !== undefined && started.exitCode() !== null);
+      // Ours may exit because another Host took the home first (a client's connect): wait for that one then.
+      const gaveUp = (): boolean => started.exitCode() !== undefined && !fs.existsSync(path.join(home, HOME_LOCK_FILE_NAME));
+      const endpoint = await waitForWindow(home, START_TIMEOUT_MS, gaveUp);
       // The Host we started may have lost the race to one started at the same moment: open whichever runs.
       const host = endpoint === undefined ? undefined : await findRunningHost(home);
       if (host === undefined) throw new UsageError(`could not start the Airlock host for ${home}; see ${started.logPath}, or run it in a terminal with: airlock serve --open`, EXIT.FAILED);
