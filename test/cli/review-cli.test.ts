@@ -307,6 +307,16 @@ describe('airlock review output', () => {
 });
 
 describe('airlock approve and quarantine', () => {
+  it('name a mistyped tool back with a suggestion (exit 2), approving and quarantining nothing', async () => {
+    const demo = await servedDemo();
+    for (const args of [['approve', 'demo', 'ecko', '--hash', `sha256:${'a'.repeat(64)}`], ['quarantine', 'demo', 'ecko']]) {
+      const result = await airlockAsync([...args, '--home', demo.home]);
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim()).toBe('airlock: no tool on "demo" named "ecko"; did you mean "echo"?');
+    }
+    expect((await airlockAsync(['tools', 'list', 'demo', '--home', demo.home])).stdout).toMatch(/^demo\/echo +unchanged +calls: approved/m);
+  });
+
   it('refuses an approval by a hash that is not the one reviewed (exit 2), and accepts the right one (exit 0, GREEN)', async () => {
     const demo = await servedDemo();
     await demo.changeEcho();

@@ -179,7 +179,7 @@ describe('files Airlock verifies or trusts are read strictly and with a size cap
     it.each([[['tools', 'list', 'nope']], [['review', 'nope']]])('an unknown server name: %j exits 2 naming it', (args) => {
       const r = runCli([...args, '--home', home]);
       expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(/there is no server named "nope"/);
+      expect(r.stderr).toMatch(/no server "nope"/);
       expect(r.stderr).not.toMatch(NOT_A_BUG);
     });
   });

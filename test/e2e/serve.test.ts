@@ -36,7 +36,7 @@ describe('airlock serve', () => {
     for (const args of [['tools', 'list', 'nope'], ['review', 'nope'], ['approve', 'nope', '--hash', 'sha256:00']]) {
       const result = runCli([...args, '--home', home]);
       expect(result.status, args.join(' ')).toBe(2);
-      expect(result.stderr).toMatch(/there is no server named "nope"/);
+      expect(result.stderr).toMatch(/no server "nope"/);
       expect(result.stderr).not.toMatch(/bug/i);
     }
   });

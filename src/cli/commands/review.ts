@@ -10,6 +10,7 @@ import type { CliIo } from '../io.js';
 import { answersSummary, reviewItemText } from '../review-text.js';
 import { answerItem, type ReviewAnswer } from '../review-answer.js';
 import { terminalStyle } from '../terminal-style.js';
+import { requireKnownServer, requireKnownTool } from '../known-names.js';
 import { quarantineEntryText } from '../quarantine-text.js';
 import { inboxOrder, isUndecided } from '../../shared/host-api/ways-back.js';
 
@@ -21,6 +22,7 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
     .option('--json', 'list the pending items as JSON and ask nothing')
     .action(async (server: string | undefined, options: { json?: boolean }, command: Command) => {
       await withHostControl(homeFrom(command, io), async (host) => {
+        if (server !== undefined) await requireKnownServer(host, server);
         // Review is an inbox of undecided items: a "no" is an answer, listed apart with its way back.
         const items = inboxOrder((await host.review(server)).filter(isUndecided));
         if (options.json) return io.out(`${JSON.stringify(items, null, 2)}\n`);
@@ -54,6 +56,8 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
       const release = options.release.map(releaseTarget);
       if (item !== undefined && release.length > 0) throw new UsageError('--release goes with a whole-server approval: leave out the item, or approve the item alone (that lifts its own quarantine)');
       await withHostControl(homeFrom(command, io), async (host) => {
+        await requireKnownServer(host, server);
+        if (item !== undefined && kind === 'tool') await requireKnownTool(host, server, item);
         const target = item === undefined ? { hash: options.hash, ...(release.length > 0 ? { release } : {}) } : { kind, key: item, hash: options.hash };
         const result = await refusalsAsUsage(() => host.approve(server, target));
         io.out(`approved ${item === undefined ? `"${server}"` : `${kind} "${item}" on "${server}"`}: the server is ${result.state}, generation ${result.generation}\n`);
@@ -78,6 +82,8 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
     .action(async (server: string, item: string | undefined, options: { kind: string; reason?: string }, command: Command) => {
       const kind = itemKind(options.kind);
       await withHostControl(homeFrom(command, io), async (host) => {
+        await requireKnownServer(host, server);
+        if (item !== undefined && kind === 'tool') await requireKnownTool(host, server, item);
         const target = { ...(item === undefined ? {} : { kind, key: item }), ...(options.reason ? { reason: options.reason } : {}) };
         const result = await refusalsAsUsage(() => host.quarantine(server, target));
         io.out(`quarantined ${item === undefined ? `"${server}"` : `${kind} "${item}" on "${server}"`}: the server is ${result.state}\n`);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { homeFrom } from '../home-option.js';
 import { withHostControl } from '../host-access.js';
 import type { CliIo } from '../io.js';
+import { requireKnownServer } from '../known-names.js';
 
 export function registerTools(program: Command, io: CliIo): void {
   const tools = program.command('tools').description("see each server's tools and where they stand");
@@ -12,6 +13,7 @@ export function registerTools(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (server: string | undefined, options: { json?: boolean }, command: Command) => {
       await withHostControl(homeFrom(command, io), async (host) => {
+        if (server !== undefined) await requireKnownServer(host, server);
         const list = await host.tools(server);
         if (options.json) return io.out(`${JSON.stringify(list, null, 2)}\n`);
         if (list.length === 0) return io.out('No tools listed yet: a server is listed when a client first connects to it.\n');
