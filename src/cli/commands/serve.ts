@@ -68,7 +68,7 @@ export function registerServe(program: Command, io: CliIo): void {
 export function registerUiUrl(program: Command, io: CliIo): void {
   program
     .command('ui-url')
-    .description("print the address of the running Host's window, with its access token (start one with: airlock serve --open)")
+    .description("print the address of the running Host's window, with its access token (or open it with: airlock open)")
     .action((_options: unknown, command: Command) => {
       const home = homeFrom(command, io);
       const endpoint = readControlEndpoint(home);
