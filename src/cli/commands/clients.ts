@@ -60,11 +60,8 @@ export function registerClients(program: Command, io: CliIo, setExit: (code: num
       });
     });
 
-  clients
-    .command('restore')
-    .description("give back each client file Airlock changed: byte for byte when nothing else changed it since, otherwise only Airlock's entries are reverted")
-    .option('--client <id>', `only this client (repeatable): ${CLIENT_IDS.join(', ')}`, collect)
-    .option('--user-home <dir>', 'the home folder the paths are shown relative to')
+  // The same where-options as list and install, so a command that worked for install works for restore.
+  where(clients.command('restore').description("give back each client file Airlock changed: byte for byte when nothing else changed it since, otherwise only Airlock's entries are reverted"))
     .option('--dry-run', 'show the change and stop')
     .option('-y, --yes', 'apply without asking (needed when not run in a terminal)')
     .action(async (options: WhereOptions & { dryRun?: boolean; yes?: boolean }, command: Command) => {
@@ -87,7 +84,7 @@ export function registerClients(program: Command, io: CliIo, setExit: (code: num
     });
 }
 
-/** The options that say where to look, shared by list and install. */
+/** The options that say where to look, shared by list, install and restore. */
 function where(command: Command): Command {
   return command
     .option('--client <id>', `only this client (repeatable): ${CLIENT_IDS.join(', ')}`, collect)
