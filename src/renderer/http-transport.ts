@@ -40,7 +40,7 @@ export const QUERY_RETRY_MS: readonly number[] = [250, 500, 1_000, 2_000, 4_000]
 export const LOST_AFTER_MS = 15_000;
 
 export const HOST_UNREACHABLE = 'the Airlock host is not answering at this address. If it restarted, open the window again with: airlock open';
-const TOKEN_REFUSED = "the Airlock host refused this page's token: open the window again with: airlock open";
+const TOKEN_REFUSED = "the Airlock host refused this page's token: open the window again with: airlock open (or the address from: airlock ui-url)";
 
 export interface HttpTransportOptions {
   fetchImpl?: typeof fetch;

@@ -118,6 +118,6 @@ describe('the HostApi over HTTP, across a Host restart', () => {
     const stop = transport.subscribe(() => undefined, (connected, hint) => states.push([connected, hint]));
     for (let i = 0; i < 50 && states.length === 0; i++) await new Promise((r) => setTimeout(r, 1));
     stop();
-    expect(states[0]).toEqual([false, "the Airlock host refused this page's token: open the window again with: airlock open"]);
+    expect(states[0]).toEqual([false, "the Airlock host refused this page's token: open the window again with: airlock open (or the address from: airlock ui-url)"]);
   });
 });
