@@ -18,8 +18,8 @@ describe('review order and timers', () => {
 
   it('says how long until a held call is denied, in minutes and seconds', () => {
     const now = Date.parse('2026-01-01T10:00:18.000Z');
-    expect(deniedInText('2026-01-01T10:02:00.000Z', now)).toBe('denied in 1:42');
-    expect(deniedInText('2026-01-01T11:00:19.000Z', now)).toBe('denied in 1:00:01');
+    expect(deniedInText('2026-01-01T10:02:00.000Z', now)).toBe('denied in 1 min 42 s');
+    expect(deniedInText('2026-01-01T11:00:19.000Z', now)).toBe('denied in 1 h');
     expect(deniedInText('2026-01-01T10:00:00.000Z', now)).toBe('denied: the wait timed out');
   });
 });

@@ -116,9 +116,9 @@ describe('the Review view', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
     vi.setSystemTime(new Date('2026-01-01T10:00:18.000Z'));
     renderReview({ review: () => [reviewItem({ pendingCalls: [hold({ expiresAt: '2026-01-01T10:02:00.000Z' })] })] });
-    expect(await screen.findByText('denied in 1:42')).toBeTruthy();
+    expect(await screen.findByText('denied in 1 min 42 s')).toBeTruthy();
     act(() => vi.advanceTimersByTime(1000));
-    expect(screen.getByText('denied in 1:41')).toBeTruthy();
+    expect(screen.getByText('denied in 1 min 41 s')).toBeTruthy();
   });
 
   it('shows what a held call wants to do: its arguments, with invisible characters marked', async () => {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { deniedInText } from './countdown.js';
 
-/** "denied in 1:42", ticking every second until the hold's timeout. */
+/** "denied in 1 min 42 s", ticking every second until the hold's timeout. */
 export function Countdown({ expiresAt }: { expiresAt: string }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {

@@ -1,13 +1,7 @@
-/** Time left until `expiresAt` as "1:42" (or "1:02:03" past an hour); "0:00" once it has passed. */
-export function remainingText(expiresAt: string, now: number): string {
-  const total = Math.max(0, Math.ceil((Date.parse(expiresAt) - now) / 1000));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = String(total % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
-}
+import { durationText } from '../../../shared/duration-text.js';
 
-/** What a held call's timer says: when the timeout denies it. */
+/** What a held call's timer says, in human units counted in whole seconds: "denied in 1 min 42 s". */
 export function deniedInText(expiresAt: string, now: number): string {
-  return Date.parse(expiresAt) <= now ? 'denied: the wait timed out' : `denied in ${remainingText(expiresAt, now)}`;
+  const left = Date.parse(expiresAt) - now;
+  return left <= 0 ? 'denied: the wait timed out' : `denied in ${durationText(Math.ceil(left / 1000) * 1000)}`;
 }
