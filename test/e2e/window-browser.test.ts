@@ -132,6 +132,16 @@ describe('the window in Chromium against airlock serve', () => {
     await page.getByText(/No calls yet/).waitFor();
   });
 
+  it('shows the first-seen server in Review as one decision with all it offers', async () => {
+    await openView('Review');
+    const rows = page.getByRole('option');
+    await rows.first().getByText(`new server: ${DEMO_TOOLS.length} tools`).waitFor();
+    expect(await rows.count()).toBe(1);
+    const offers = page.getByRole('article', { name: 'Focused item' }).getByRole('list', { name: 'What it offers' });
+    expect(await offers.getByRole('listitem').count()).toBe(DEMO_TOOLS.length + 1);
+    await screenshot('review-first-seen');
+  });
+
   it('approves the first-seen server as a baseline from the Servers view', async () => {
     await openView('Servers');
     await page.getByRole('button', { name: /demo/ }).click();
@@ -165,6 +175,26 @@ describe('the window in Chromium against airlock serve', () => {
     await page.locator('body').press('y');
     const result = await call;
     expect(JSON.stringify(result.content)).toContain('held then allowed');
+  });
+
+  it('lets one held call through on o, names the client that asked, and holds the next call again', async () => {
+    await driftEcho('Echo the message back, and remember it for later.');
+    const call = client.client.callTool({ name: 'echo', arguments: { message: 'allowed just once' } });
+    await openView('Review');
+    const detail = page.getByRole('article', { name: 'Focused item' });
+    await detail.getByText(/allowed just once/).waitFor();
+    await detail.getByText(/call from airlock-test-client/).waitFor();
+    await page.getByText(/o allows a waiting call once/).waitFor();
+    await screenshot('review-allow-once');
+    await page.locator('body').press('o');
+    expect(JSON.stringify((await call).content)).toContain('allowed just once');
+    await page.getByText(/^Allowed once: the call from airlock-test-client to tool "echo" on "demo" went on\./).waitFor();
+    // Still unapproved: the next call is held again; it is let through once too, so no hold is left for the next test.
+    const next = client.client.callTool({ name: 'echo', arguments: { message: 'held again' } });
+    const waiting = async () => ((await rpc('review', { server: 'demo' })) as { key: string; pendingCalls: { id: string }[] }[]).find((i) => i.key === 'echo')?.pendingCalls ?? [];
+    await expect.poll(async () => (await waiting()).length, { timeout: 10_000 }).toBe(1);
+    await rpc('allowOnce', { holdId: (await waiting())[0]?.id ?? '' });
+    expect(JSON.stringify((await next).content)).toContain('held again');
   });
 
   it('lets one held call through on o, names the client that asked, and holds the next call again', async () => {

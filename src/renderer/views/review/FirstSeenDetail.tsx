@@ -74,11 +74,12 @@ export function FirstSeenDetail({ group, busy, settling, error, onApproveAll, on
       <h4>What it offers</h4>
       <ul className="review-members" aria-label="What it offers">
         {group.members.map((m) => {
-          const worst = worstSeverity(m);
+          // The server-wide "first seen" finding rides on every item and is shown once above: rate each by its own.
+          const worst = worstSeverity({ ...m, findings: m.findings.filter((f) => f.itemKind !== null) });
           const text = description(m.live);
           return (
             <li key={`${m.kind}\u0000${m.key}`}>
-              <span className="muted">{m.kind}</span> <strong><VisibleText text={m.key} /></strong> {worst === null ? <span className="muted">no finding</span> : <SeverityBadge severity={worst} />}{' '}
+              <span className="muted">{m.kind.replace('-', ' ')}</span> <strong><VisibleText text={m.key} /></strong> {worst === null ? <span className="muted">no finding of its own</span> : <SeverityBadge severity={worst} />}{' '}
               {m.hash !== null && (
                 <button type="button" onClick={() => onApproveMember(m)} disabled={waiting} aria-label={`Approve ${m.kind} ${m.key}`}>
                   Approve this one

@@ -66,5 +66,5 @@ export function entryIndexOf(entries: readonly ReviewEntry[], id: string): numbe
 export function membersText(members: readonly ReviewItem[]): string {
   const counts = new Map<string, number>();
   for (const m of members) counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1);
-  return [...counts].map(([kind, n]) => `${n} ${n === 1 ? kind : `${kind}s`}`).join(', ');
+  return [...counts].map(([kind, n]) => `${n} ${kind.replace('-', ' ')}${n === 1 ? '' : 's'}`).join(', ');
 }
