@@ -1,7 +1,7 @@
 import { diffLines } from 'diff';
 import { formatCodePoint, isInvisibleCodePoint } from '../engine/drift/unicode-text.js';
 import type { ReviewItem } from '../host/review-items.js';
-import { durationText } from '../shared/duration-text.js';
+import { deniedInText } from '../shared/duration-text.js';
 import type { ReviewAnswer } from './review-answer.js';
 import { plainStyle, type TextStyle } from './terminal-style.js';
 
@@ -72,12 +72,6 @@ export function reviewItemText(item: ReviewItem, options: ReviewTextOptions = {}
   }
   lines.push(definitionDiff(item.approved, item.live).replace(/^/gm, '   '));
   return `${lines.join('\n')}\n`;
-}
-
-/** "denied in 1 min 52 s", counted in whole seconds; once passed, that the wait timed out. */
-export function deniedInText(expiresAt: string, now: number): string {
-  const left = Date.parse(expiresAt) - now;
-  return left <= 0 ? 'denied: the wait timed out' : `denied in ${durationText(Math.ceil(left / 1000) * 1000)}`;
 }
 
 function argumentsText(value: unknown): string {

@@ -19,3 +19,9 @@ export function durationText(ms: number): string {
 function trimZero(fixed: string): string {
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
+
+/** What a held call's timer says, counted in whole seconds: "denied in 1 min 42 s", or that it timed out. */
+export function deniedInText(expiresAt: string, now: number): string {
+  const left = Date.parse(expiresAt) - now;
+  return left <= 0 ? 'denied: the wait timed out' : `denied in ${durationText(Math.ceil(left / 1000) * 1000)}`;
+}
