@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { connectSdk1, demoServer } from '../support/mcp-clients.js';
 import { AIRLOCK_BIN, runCli } from '../support/run-cli.js';
@@ -84,9 +85,18 @@ describe.skipIf(process.platform === 'win32')('one Host, one window', () => {
     expect(uiUrl.stderr).toBe('');
     expect(uiUrl.status).toBe(0);
     await checkWindow(home, uiUrl.stdout.trim());
-    // Still loopback-only behind the home's 0600 token.
+    // The same guards as `serve --port` (SECURITY invariants 12 and 17): loopback only, the home's 0600 token, no foreign Host or Origin.
     expect(fs.statSync(path.join(home, 'control-token')).mode & 0o777).toBe(0o600);
-    expect(uiUrl.stdout).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect(fs.statSync(path.join(home, 'control-endpoint.json')).mode & 0o777).toBe(0o600);
+    const origin = /^(http:\/\/127\.0\.0\.1:\d+)\//.exec(uiUrl.stdout)?.[1];
+    expect(origin).toBeDefined();
+    expect((await fetch(`${origin}/v1/status`)).status).toBe(401);
+    const token = fs.readFileSync(path.join(home, 'control-token'), 'utf8').trim();
+    expect((await fetch(`${origin}/v1/status`, { headers: { authorization: `Bearer ${token}`, origin: 'http://evil.example' } })).status).toBe(403);
+    const foreignHost = await new Promise<number | undefined>((resolve, reject) => {
+      http.get(`${origin}/v1/status`, { headers: { host: 'evil.example', authorization: `Bearer ${token}` } }, (response) => resolve(response.resume().statusCode)).on('error', reject);
+    });
+    expect(foreignHost).toBe(403);
   });
 
   it('opens the running Host\'s window with `airlock open`, through the forwarding page, never the token on a command line', async () => {
