@@ -66,7 +66,7 @@ export function ApprovalSummaryView({ server, state, nextGeneration, surfaceHash
         Approve what "{server}" offers now as approved version {nextGeneration}?
       </h3>
       <p>
-        <span className="muted">live surface</span> <ShortHash hash={surfaceHash} />{' '}
+        <span className="muted" title="the live surface hash">fingerprint</span> <ShortHash hash={surfaceHash} />{' '}
         <span className="muted">
           · {counts.changed} changed · {counts.added} new · {counts.removed} removed · {counts.quarantined} quarantined by you
         </span>
