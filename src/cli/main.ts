@@ -5,6 +5,7 @@ import { StoreError } from '../engine/store/index.js';
 import { SigningKeySealedError } from '../host/signing-key.js';
 import { BoundedReadError } from '../input/bounded-file.js';
 import { JsonRefusal } from '../input/strict-json.js';
+import { registerAllowOnce } from './commands/allow-once.js';
 import { registerAudit } from './commands/audit.js';
 import { registerClients } from './commands/clients.js';
 import { registerDemo } from './commands/demo.js';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerOpen(program, io);
   registerStop(program, io);
   registerReview(program, io, setExit);
+  registerAllowOnce(program, io);
   registerRelease(program, io, setExit);
   registerRevert(program, io, setExit);
   registerTools(program, io);

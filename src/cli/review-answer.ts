@@ -15,6 +15,12 @@ export function waitingText(item: ReviewItem): string {
   return [...counts].map(([who, n]) => `${who} (${n} call${n === 1 ? '' : 's'})`).join(', ');
 }
 
+/** For a review read without a terminal: who asks, and the command that lets each waiting call through once. */
+export function allowOnceHint(item: ReviewItem): string {
+  if (item.pendingCalls.length === 0) return '';
+  return `   asking:  ${waitingText(item)}\n${item.pendingCalls.map((c) => `   once:    airlock allow-once ${c.id}\n`).join('')}`;
+}
+
 /** The question for one item: allow once is offered only when a call waits on it. */
 export function answerPrompt(item: ReviewItem): string {
   return item.pendingCalls.length > 0 ? 'Answer: [o]nce (let the waiting call through), [y]es approve, [n]o quarantine, Enter skip: ' : 'Answer: [y]es approve, [n]o quarantine, Enter skip: ';

@@ -175,6 +175,27 @@ describe('airlock review', () => {
     void call;
   });
 
+  it('without a terminal names who asks and the allow-once command for each waiting call, which lets that call through once', async () => {
+    const demo = await servedDemo();
+    await demo.changeEcho();
+    const { call } = await demo.heldEchoCall('let through by id');
+    const [item] = await reviewJson(demo.home);
+    const holdId = (item?.pendingCalls[0] as { id?: string } | undefined)?.id ?? '';
+
+    const review = await airlockAsync(['review', '--home', demo.home]);
+    expect(review.status, review.stderr).toBe(0);
+    expect(review.stdout).toContain('   asking:  airlock-test-client (1 call)\n');
+    expect(review.stdout).toContain(`   once:    airlock allow-once ${holdId}\n`);
+
+    const allowed = await airlockAsync(['allow-once', holdId, '--home', demo.home]);
+    expect(allowed.status, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toBe('allowed once: the call from airlock-test-client to tool "echo" on "demo" went on; it stays unapproved and its next call is held again\n');
+    expect(text(await call)).toBe('let through by id');
+    const again = await airlockAsync(['allow-once', holdId, '--home', demo.home]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/is no longer waiting/);
+  });
+
   it('without a terminal prints the item, its findings, a line diff with invisible characters shown, and the commands to answer', async () => {
     const demo = await servedDemo();
     await demo.changeEcho();

@@ -8,7 +8,7 @@ import { homeFrom } from '../home-option.js';
 import { withHostControl } from '../host-access.js';
 import type { CliIo } from '../io.js';
 import { answersSummary, reviewItemText } from '../review-text.js';
-import { answerItem, type ReviewAnswer } from '../review-answer.js';
+import { allowOnceHint, answerItem, type ReviewAnswer } from '../review-answer.js';
 import { terminalStyle } from '../terminal-style.js';
 import { requireKnownServer, requireKnownTool } from '../known-names.js';
 import { quarantineEntryText } from '../quarantine-text.js';
@@ -30,7 +30,7 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
         if (items.length === 0 && quarantined.length === 0) return io.out('Nothing waits for review: every server serves what you approved.\n');
         if (items.length === 0) io.out('Nothing waits for your answer.\n\n');
         else if (!process.stdin.isTTY) {
-          for (const [index, item] of items.entries()) io.out(reviewItemText(item, { style: terminalStyle(process.stdout), position: { index: index + 1, total: items.length }, callArguments: await heldArguments(host, item) }) + `   approve: ${approveHint(item)}\n   or:      airlock quarantine ${item.server} ${item.kind === 'tool' ? item.key : `--kind ${item.kind} ${item.key}`}\n\n`);
+          for (const [index, item] of items.entries()) io.out(reviewItemText(item, { style: terminalStyle(process.stdout), position: { index: index + 1, total: items.length }, callArguments: await heldArguments(host, item) }) + `   approve: ${approveHint(item)}\n   or:      airlock quarantine ${item.server} ${item.kind === 'tool' ? item.key : `--kind ${item.kind} ${item.key}`}\n${allowOnceHint(item)}\n`);
         } else await askEach(host, items, io);
         // Read again after the answers, so an item just answered no is listed with its way back.
         const listed = items.length === 0 ? quarantined : await host.quarantined(server);
