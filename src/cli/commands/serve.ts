@@ -44,6 +44,15 @@ export function registerServe(program: Command, io: CliIo): void {
       const preferredPort = options.port === undefined ? lastControlPort(home) : undefined;
       const host = await Host.start({ home, holdTimeoutMs: Math.round(seconds * 1000), port, ...(preferredPort === undefined ? {} : { preferredPort }), ...(clients === undefined ? {} : { clients }) });
       const stamp = (): string => new Date().toISOString().slice(11, 19);
+      // Before the banner: whoever reads it may stop this Host at once (airlock stop, the app).
+      const stopped = new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          io.out(`${stamp()} ${signal}: finishing in-flight calls, then stopping\n`);
+          void host.stop().then(resolve);
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
       host.on('log', (message) => io.out(`${stamp()} ${message}\n`));
       for (const b of host.bypassing()) io.out(`${stamp()} ${b.clientName} starts server "${b.name}" without Airlock (${b.file}); ${b.routable ? 'route it with: airlock clients install' : `it cannot be routed: ${b.reason ?? ''}`}\n`);
       io.out(`Airlock host for ${home} listening on ${host.socketPath} (pid ${process.pid}). Held calls wait ${seconds} s; review them with: airlock review\n`);
@@ -52,14 +61,7 @@ export function registerServe(program: Command, io: CliIo): void {
         const { file, opened } = openWindowInBrowser(home, windowUrl(host.controlUrl, controlToken(home)), io.env);
         if (!(await opened)) io.out(`Could not start a browser; open ${file} in one, or run: airlock ui-url\n`);
       }
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string): void => {
-          io.out(`${stamp()} ${signal}: finishing in-flight calls, then stopping\n`);
-          void host.stop().then(resolve);
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
+      await stopped;
       io.out(`${stamp()} stopped\n`);
     });
 }
