@@ -7,6 +7,7 @@ import { ReceiptsView } from './views/receipts/ReceiptsView.js';
 import { changesReview } from './views/review/review-events.js';
 import { ReviewView } from './views/review/ReviewView.js';
 import { ServersView } from './views/servers/ServersView.js';
+import { groupFirstSeen } from './views/review/first-seen-group.js';
 
 export const VIEWS = [
   { id: 'live', label: 'Live' },
@@ -27,7 +28,8 @@ export function App() {
   const [view, setView] = useState<ViewId>(() => viewFromHash(window.location.hash));
   const [connection, setConnection] = useState<{ connected: boolean; hint?: string | undefined }>({ connected: true });
   const review = useHostQuery((api) => api.review({}), changesReview);
-  const pending = review.status === 'ready' ? review.data.filter(isUndecided).length : 0;
+  // Entries, as Review lists them: a first-seen server is one decision, however many tools it has.
+  const pending = review.status === 'ready' ? groupFirstSeen(review.data.filter(isUndecided)).length : 0;
 
   useEffect(() => {
     const onHash = () => setView(viewFromHash(window.location.hash));

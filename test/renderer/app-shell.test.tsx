@@ -32,6 +32,17 @@ describe('the window shell', () => {
     expect(window.location.hash).toBe('#/servers');
   });
 
+  it('counts a server seen for the first time as one decision, however many tools it has', async () => {
+    const fresh = ['a', 'b', 'c'].map((key) => reviewItem({ server: 'newcomer', key, firstSeen: true }));
+    const host = fakeHost({ review: () => [...fresh, reviewItem({ key: 'read_file' })] });
+    render(
+      <HostApiProvider api={host.api}>
+        <App />
+      </HostApiProvider>,
+    );
+    expect((await screen.findByLabelText('2 waiting for review')).textContent).toBe('2');
+  });
+
   it('says when the event stream to the Host is lost', () => {
     const host = fakeHost({ review: () => [] });
     render(

@@ -159,7 +159,7 @@ describe('the Review view', () => {
 
   it('approves a removal by the server surface hash', async () => {
     const host = renderReview({ review: () => [reviewItem({ status: 'removed', hash: null, live: null })], approve: () => approved });
-    expect((await screen.findByText(/approves the whole live surface of "filesystem"/)).textContent).toBeTruthy();
+    expect((await screen.findByText(/approves everything "filesystem" offers now/)).textContent).toBeTruthy();
     await userEvent.keyboard('y');
     await waitFor(() => expect(sent(host, 'approve')).toEqual([{ server: 'filesystem', hash: SURFACE }]));
   });

@@ -55,7 +55,7 @@ export function FirstSeenDetail({ group, busy, settling, error, onApproveAll, on
       </div>
       <p className="muted review-answer-hint">
         {group.surfaceHash === null ? (
-          'The live surface is not known yet, so it cannot be approved whole.'
+          'What this server offers is not known yet, so it cannot be approved whole.'
         ) : (
           <>
             Approve all (y) approves exactly what is listed below, by its surface hash <code>{group.surfaceHash}</code>. Quarantine server (n) denies every call to it.

@@ -22,8 +22,8 @@ function answerTextWithoutOnce(item: ReviewItem): string {
   const quarantine = 'Quarantine (n) denies every call to it until you approve it.';
   if (item.status === 'removed') {
     return item.surfaceHash === null
-      ? `The server's live surface is unknown, so the removal cannot be approved yet. ${quarantine}`
-      : `Approving a removal approves the whole live surface of "${item.server}": this removal and every other current item (y). ${quarantine}`;
+      ? `What "${item.server}" offers now is not known yet, so the removal cannot be approved yet. ${quarantine}`
+      : `Approving a removal approves everything "${item.server}" offers now: this removal and every other current item (y). ${quarantine}`;
   }
   return `Approve (y) serves the live definition from now on. ${quarantine}`;
 }

@@ -95,7 +95,7 @@ export function ReviewView({ answerGuardMs = ANSWER_GUARD_MS }: { answerGuardMs?
       if (how === 'approve') {
         // A removal has no item to approve: the server's live surface, as shown, is approved whole.
         const result = await api.approve(item.hash !== null ? { server: item.server, kind: item.kind, key: item.key, hash: item.hash } : { server: item.server, hash: item.surfaceHash ?? '' });
-        setNotice(`Approved ${item.hash !== null ? itemName(item) : `the live surface of "${item.server}"`}; "${item.server}" is ${result.state}.`);
+        setNotice(`Approved ${item.hash !== null ? itemName(item) : `what "${item.server}" offers now`}; "${item.server}" is ${result.state}.`);
       } else {
         // A first-seen server is answered whole: no to it quarantines the server.
         const reason = 'answered n in the Airlock window';
