@@ -2,9 +2,8 @@ import type { ReviewItem } from '../../../shared/host-api/index.js';
 import { SeverityBadge } from '../../components/SeverityBadge.js';
 import { StateLight } from '../../components/StateLight.js';
 import { VisibleText } from '../../components/VisibleText.js';
-import { FindingsList } from './FindingsList.js';
+import { AnswerEvidence } from './AnswerEvidence.js';
 import { membersText, type ReviewEntry } from './first-seen-group.js';
-import { PendingCalls } from './PendingCalls.js';
 import { worstSeverity } from './review-order.js';
 
 export interface FirstSeenProps {
@@ -62,15 +61,7 @@ export function FirstSeenDetail({ group, busy, settling, error, onApproveAll, on
           </>
         )}
       </p>
-      {error !== null && (
-        <p className="review-error" role="alert">
-          {error}
-        </p>
-      )}
-      <h4>Findings</h4>
-      <FindingsList findings={group.findings} />
-      <h4>Calls waiting on it</h4>
-      <PendingCalls calls={group.pendingCalls} />
+      <AnswerEvidence error={error} findings={group.findings} pendingCalls={group.pendingCalls} />
       <h4>What it offers</h4>
       <ul className="review-members" aria-label="What it offers">
         {group.members.map((m) => {

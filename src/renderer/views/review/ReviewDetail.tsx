@@ -1,8 +1,7 @@
 import type { ReviewItem } from '../../../shared/host-api/index.js';
 import { StateLight } from '../../components/StateLight.js';
 import { DefinitionDiff } from './DefinitionDiff.js';
-import { FindingsList } from './FindingsList.js';
-import { PendingCalls } from './PendingCalls.js';
+import { AnswerEvidence } from './AnswerEvidence.js';
 import { VisibleText } from '../../components/VisibleText.js';
 
 const STATUS_TEXT: Record<ReviewItem['status'], string> = {
@@ -73,15 +72,7 @@ export function ReviewDetail({ item, busy, error, onApprove, onQuarantine, onAll
         )}
       </div>
       <p className="muted review-answer-hint">{answerText(item)}</p>
-      {error !== null && (
-        <p className="review-error" role="alert">
-          {error}
-        </p>
-      )}
-      <h4>Findings</h4>
-      <FindingsList findings={item.findings} />
-      <h4>Calls waiting on it</h4>
-      <PendingCalls calls={item.pendingCalls} />
+      <AnswerEvidence error={error} findings={item.findings} pendingCalls={item.pendingCalls} />
       <h4>Approved and live definition</h4>
       <DefinitionDiff item={item} />
     </article>
