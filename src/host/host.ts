@@ -9,7 +9,6 @@ import type { ServerState } from '../engine/decision.js';
 import type { GateRules, RequestJudgement } from '../engine/gate/gate.js';
 import type { JudgedCall } from '../engine/gate/judged-methods.js';
 import { verdict, type Verdict } from '../engine/gate/verdict.js';
-import { checkpointLag, createCheckpoint, shouldCheckpoint } from '../engine/checkpoints/index.js';
 import { acquireHomeLock, openStore, type HomeLock, type Store } from '../engine/store/index.js';
 import { getServerConfig, listServerConfigs } from '../engine/store/server-configs.js';
 import type { ItemKind, Surface } from '../engine/surface.js';
@@ -35,10 +34,11 @@ import type { RevertPlan } from '../engine/controller/trust-registry.js';
 import { redactSecrets } from './secret.js';
 import { SecretStore } from './secret-store.js';
 import type { SecretCipher, SecretVault } from './secret-vault.js';
-import { SigningKey } from './signing-key.js';
+import { signCheckpointIfDue } from './checkpoint-signing.js';
 import { hostGateRules } from './gate-rules.js';
 import type { ResponseCheckPolicy } from '../engine/gate/response-checks.js';
 import { buildServerEnv, describeMissingEnv } from './server-env.js';
+import { worstSeverity } from '../engine/severity.js';
 
 export interface HostOptions {
   home: string;
@@ -265,7 +265,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       if (!report) return [];
       return report.items
         .filter((i) => i.kind === 'tool')
-        .map((i) => ({ server: name, tool: i.key, status: i.status, gate: c.state === 'RED' ? 'denied (server quarantined)' : c.itemStatus('tool', i.key), severity: i.findings.reduce((w, f) => (rank(f.severity) > rank(w) ? f.severity : w), 'none') }));
+        .map((i) => ({ server: name, tool: i.key, status: i.status, gate: c.state === 'RED' ? 'denied (server quarantined)' : c.itemStatus('tool', i.key), severity: worstSeverity(i.findings.map((f) => f.severity)) }));
     });
   }
 
@@ -487,23 +487,11 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     return name;
   }
 
-  /** Signs a checkpoint when the policy says so (or, at shutdown, whenever events are unsigned). */
   private checkpoint(atShutdown: boolean): void {
-    try {
-      const lag = checkpointLag(this.store);
-      if (atShutdown ? lag.eventsSinceLast > 0 : shouldCheckpoint(lag)) {
-        const made = createCheckpoint(this.store, SigningKey.loadOrCreate(this.home, this.options.keyCipher));
-        if (made) this.log(`signed checkpoint ${made.tree_size} (root ${made.root_hash})`);
-      }
-    } catch (error) {
-      this.log(`could not sign a checkpoint: ${(error as Error).message}`);
-    }
+    signCheckpointIfDue(this.store, this.home, this.options.keyCipher, atShutdown, (m) => this.log(m));
   }
 
   private log(message: string): void {
     this.emit('log', message);
   }
 }
-
-const SEVERITY_ORDER = ['none', 'info', 'low', 'medium', 'high', 'critical'];
-const rank = (s: string): number => SEVERITY_ORDER.indexOf(s);
