@@ -6,7 +6,7 @@ import type { CliIo } from './io.js';
 export type ReviewAnswer = 'once' | 'approve' | 'quarantine' | 'skip';
 
 /** Who waits on the item: each client by the name it gave, with its number of held calls. */
-export function waitingText(item: ReviewItem): string {
+export function waitingText(item: Pick<ReviewItem, 'pendingCalls'>): string {
   const counts = new Map<string, number>();
   for (const call of item.pendingCalls) {
     const who = call.client ?? 'a client that gave no name';
@@ -36,6 +36,18 @@ export function parseAnswer(input: string, item: ReviewItem): ReviewAnswer | nul
   return null;
 }
 
+/** Lets exactly the calls shown through, once each; one that no longer waits is said, not fatal. */
+export async function allowWaitingOnce(host: HostControl, calls: ReviewItem['pendingCalls'], io: CliIo): Promise<void> {
+  for (const call of calls) {
+    try {
+      await host.allowOnce(call.id, 'airlock review');
+      io.out(`   allowed once: the call from ${call.client ?? 'an unnamed client'} went on\n`);
+    } catch (error) {
+      io.out(`   ${(error as Error).message}\n`);
+    }
+  }
+}
+
 /**
  * Asks about one item and carries out the answer. Allow once lets through exactly the calls
  * shown (by hold id): a call that arrives after the question was asked is held again.
@@ -53,14 +65,7 @@ export async function answerItem(host: HostControl, item: ReviewItem & { hash: s
       const r = await host.quarantine(item.server, { ...target, reason: 'answered n in airlock review' });
       io.out(`   quarantined: its calls are denied; "${item.server}" is ${r.state}\n\n`);
     } else if (answer === 'once') {
-      for (const call of item.pendingCalls) {
-        try {
-          await host.allowOnce(call.id, 'airlock review');
-          io.out(`   allowed once: the call from ${call.client ?? 'an unnamed client'} went on\n`);
-        } catch (error) {
-          io.out(`   ${(error as Error).message}\n`);
-        }
-      }
+      await allowWaitingOnce(host, item.pendingCalls, io);
       io.out(`   ${item.kind} "${item.key}" stays unapproved: its next call is held again\n\n`);
     } else {
       io.out('   skipped: its calls keep waiting until they time out\n\n');

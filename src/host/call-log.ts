@@ -17,25 +17,37 @@ export interface CallRecord {
   finalDecision: 'ALLOW' | 'DENY' | null;
   /** Who ended the hold (the HostApi's HoldAnswerer); null until then. */
   answeredBy: HoldAnswerer | null;
+  /** The answer let this one call through and left its item unapproved. */
+  allowedOnce: boolean;
   finalReason: string | null;
   latencyMs: number | null;
+  /** Read back from the audit log when the Host started: made before, so its contents were never kept here. */
+  restored: boolean;
 }
 
-const MAX_ROWS = 1_000;
+export const MAX_ROWS = 1_000;
 /** Contents are kept for fewer calls than rows: arguments and results can be large. */
 const MAX_DETAILS = 200;
 
 /**
- * The recent calls the Host has seen, in memory only: the rows for the window's Live view and,
- * for the newest ones, what they carried (redacted of the server's secrets). Nothing here is
- * written to disk; the audit log keeps hashes of arguments and responses, never the values.
+ * The recent calls the Host has seen: the rows for the window's Live view and, for the newest
+ * ones, what they carried (redacted of the server's secrets). Nothing here is written to disk;
+ * the audit log keeps hashes of arguments and responses, never the values. At start the rows
+ * are seeded from the audit log (calls-from-audit.ts), without contents.
  */
 export class CallLog {
   private readonly rows = new Map<string, CallRecord>();
   private readonly details = new Map<string, { arguments: unknown; result: unknown }>();
 
-  started(fields: Omit<CallRecord, 'id' | 'startedAt' | 'finalDecision' | 'answeredBy' | 'finalReason' | 'latencyMs'>, args: unknown): CallRecord {
-    const record: CallRecord = { ...fields, id: randomBytes(8).toString('hex'), startedAt: new Date().toISOString(), finalDecision: null, answeredBy: null, finalReason: null, latencyMs: null };
+  /** The calls an earlier Host run recorded, oldest first, so the window shows them after a restart. */
+  seed(records: readonly CallRecord[]): void {
+    for (const record of records) if (!this.rows.has(record.id)) this.rows.set(record.id, { ...record });
+    trim(this.rows, MAX_ROWS);
+  }
+
+  /** `id` from newCallId(), taken before the call's audit event is appended so the event can name it. */
+  started(fields: Omit<CallRecord, 'startedAt' | 'finalDecision' | 'answeredBy' | 'finalReason' | 'latencyMs' | 'restored' | 'allowedOnce'>, args: unknown): CallRecord {
+    const record: CallRecord = { ...fields, startedAt: new Date().toISOString(), finalDecision: null, answeredBy: null, allowedOnce: false, finalReason: null, latencyMs: null, restored: false };
     this.rows.set(record.id, record);
     this.details.set(record.id, { arguments: args, result: undefined });
     trim(this.rows, MAX_ROWS);
@@ -54,12 +66,13 @@ export class CallLog {
   }
 
   /** A held call's answer (the user's, or the timeout's). */
-  resolved(id: string, decision: 'ALLOW' | 'DENY', answer?: { by: HoldAnswerer; reason: string }): CallRecord | undefined {
+  resolved(id: string, decision: 'ALLOW' | 'DENY', answer?: { by: HoldAnswerer; reason: string; once?: boolean }): CallRecord | undefined {
     const record = this.rows.get(id);
     if (record === undefined) return undefined;
     record.finalDecision = decision;
     if (answer) {
       record.answeredBy = answer.by;
+      record.allowedOnce = answer.once === true;
       record.finalReason = answer.reason;
     }
     return { ...record };
@@ -73,6 +86,11 @@ export class CallLog {
     const detail = this.details.get(id);
     return detail === undefined ? { id, available: false, arguments: null, result: null } : { id, available: true, arguments: detail.arguments ?? null, result: detail.result ?? null };
   }
+}
+
+/** A call's id: short, random, and what its audit events carry as detail.callId to be joined again after a restart. */
+export function newCallId(): string {
+  return randomBytes(8).toString('hex');
 }
 
 function trim<K, V>(map: Map<K, V>, max: number): void {

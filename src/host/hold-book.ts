@@ -66,10 +66,10 @@ export class HoldBook {
     return view;
   }
 
-  /** Denies every hold of a session (its client left) or of all sessions (the Host stops). */
-  denyWhere(match: (view: HoldView) => boolean, reason: string): void {
+  /** Denies every hold of a session (its client left: `hold-cancelled`) or of all sessions (the Host stops: `hold-host-stopped`). */
+  denyWhere(match: (view: HoldView) => boolean, reason: string, why: 'hold-cancelled' | 'hold-host-stopped' = 'hold-cancelled'): void {
     for (const { view } of [...this.holds.values()].filter((h) => match(h.view))) {
-      this.settle(view.id, verdict('DENY', 'R3', `${view.kind}.hold-cancelled`, reason));
+      this.settle(view.id, verdict('DENY', 'R3', `${view.kind}.${why}`, reason));
     }
   }
 

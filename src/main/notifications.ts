@@ -42,7 +42,8 @@ const LISTED_KEYS = 5;
 /**
  * Announces held calls: the holds of one server that open within a short window become one
  * notification naming the server, the items and the worst finding. A hold resolved before the
- * window closes is not announced. Approve and Quarantine apply to every item of the group.
+ * window closes is not announced. Allow once lets the group's waiting calls through (the items
+ * stay unapproved); Approve and Quarantine apply to every item of the group.
  */
 export class HoldNotifier {
   private readonly open = new Map<string, Hold>();
@@ -95,12 +96,19 @@ export class HoldNotifier {
     this.show(holdGroupNotice(server, holds, review, PLATFORMS_WITH_ACTIONS.includes(this.options.platform)));
   }
 
+  /** Allow once reaches only the calls that still wait: one answered meanwhile (in the window, the terminal) is left alone. */
+  private stillWaiting(action: TrayAction): TrayAction[] {
+    if (action.kind !== 'allow-once') return [action];
+    const holdIds = action.holdIds.filter((id) => this.open.has(id));
+    return holdIds.length === 0 ? [] : [{ ...action, holdIds }];
+  }
+
   private show(notice: HoldGroupNotice): void {
     const { run } = this.options;
     const notification = this.options.factory.create({ title: notice.title, body: notice.body, actions: notice.buttons.map((b) => ({ type: 'button', text: b.text })) });
     notification.on('action', ({ actionIndex }) => {
       const button = notice.buttons[actionIndex];
-      if (button) void runInOrder(run, button.actions);
+      if (button) void runInOrder(run, button.actions.flatMap((a) => this.stillWaiting(a)));
     });
     notification.on('click', () => void run(notice.click));
     this.shown.push(notification);
@@ -132,7 +140,7 @@ export function holdGroupNotice(server: string, holds: readonly Hold[], review: 
   const first = items[0] ?? { kind: 'tool', key: '' };
   const click: TrayAction = { kind: 'open', view: 'review', item: { server, itemKind: first.kind, key: first.key } };
   if (!withButtons) return { title, body: `${body} Click to review.`, buttons: [], click };
-  const buttons: HoldGroupNotice['buttons'] = [];
+  const buttons: HoldGroupNotice['buttons'] = [{ text: 'Allow once', actions: items.map((i) => ({ kind: 'allow-once', server, key: i.key, holdIds: holds.filter((h) => h.kind === i.kind && h.key === i.key).map((h) => h.id) })) }];
   // Approve only when every item has the hash it was shown by; a partial approval would leave calls held unexplained.
   const approvals = reviewed.flatMap((r) => (r?.hash ? [{ kind: 'approve' as const, server, itemKind: r.kind, key: r.key, hash: r.hash }] : []));
   if (approvals.length === items.length) buttons.push({ text: 'Approve', actions: approvals });

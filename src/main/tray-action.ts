@@ -19,6 +19,8 @@ export type TrayAction =
   /** Without itemKind and key: the whole server's live surface, by its surface hash. */
   | { kind: 'approve'; server: string; itemKind?: ItemKind; key?: string; hash: string }
   | { kind: 'quarantine'; server: string; itemKind?: ItemKind; key?: string }
+  /** Lets these held calls through, once each; the item stays unapproved. */
+  | { kind: 'allow-once'; server: string; key: string; holdIds: string[] }
   | { kind: 'toggle-start-at-login' }
   | { kind: 'quit' };
 

@@ -64,6 +64,7 @@ function reviewEntry(item: ReviewItem): TrayMenuItem {
     label: reviewItemLabel(item),
     enabled: true,
     submenu: [
+      ...(item.pendingCalls.length === 0 ? [] : [entry(item.pendingCalls.length === 1 ? 'Allow this call once' : `Allow these ${item.pendingCalls.length} calls once`, { kind: 'allow-once', server: item.server, key: item.key, holdIds: item.pendingCalls.map((h) => h.id) })]),
       approveEntry(item),
       item.quarantined ? entry('Quarantined') : entry('Quarantine', { kind: 'quarantine', ...target }),
       SEPARATOR,

@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useHostApi, useHostQuery } from './host-api-context.js';
-import { isUndecided } from '../shared/host-api/index.js';
+import { groupFirstSeen, isUndecided } from '../shared/host-api/index.js';
 import { ClientsView } from './views/clients/ClientsView.js';
 import { LiveView } from './views/live/LiveView.js';
 import { ReceiptsView } from './views/receipts/ReceiptsView.js';
 import { changesReview } from './views/review/review-events.js';
 import { ReviewView } from './views/review/ReviewView.js';
 import { ServersView } from './views/servers/ServersView.js';
-import { groupFirstSeen } from './views/review/first-seen-group.js';
 
 export const VIEWS = [
   { id: 'live', label: 'Live' },

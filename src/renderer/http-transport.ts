@@ -77,6 +77,36 @@ export function httpTransport(origin: string, token: string, fetchOrOptions: typ
       }
     }
   };
+  // One event stream for the whole page, however many views listen: a browser gives a host six
+  // connections, and a stream per listener would leave none for the calls.
+  const events = sharedStream((onEvent, onConnection, signal) => {
+    let retryMs = stream.first;
+    let downSince: number | null = null;
+    let refused = false;
+    const run = async (): Promise<void> => {
+      while (!signal.aborted) {
+        try {
+          // fetch, not EventSource: EventSource cannot send the Authorization header, and the token stays out of URLs.
+          const response = await fetchImpl(`${origin}/v1/events`, { headers: { ...headers, accept: 'text/event-stream' }, signal });
+          refused = response.status === 401;
+          if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`);
+          onConnection(true);
+          retryMs = stream.first;
+          downSince = null;
+          await readEventStream(response.body, onEvent);
+        } catch {
+          if (signal.aborted) return;
+        }
+        if (signal.aborted) return;
+        downSince ??= now();
+        // Still retried: the Host may come back on this port. Past a while, say what else to do.
+        onConnection(false, refused ? TOKEN_REFUSED : now() - downSince >= lostAfterMs ? HOST_UNREACHABLE : undefined);
+        await sleep(retryMs);
+        retryMs = Math.min(retryMs * 2, stream.max);
+      }
+    };
+    void run();
+  });
   return {
     async invoke(method, params) {
       const response = await post(method, params);
@@ -93,34 +123,46 @@ export function httpTransport(origin: string, token: string, fetchOrOptions: typ
       return body.data.result;
     },
     subscribe(onEvent, onConnection) {
-      const controller = new AbortController();
-      let retryMs = stream.first;
-      let downSince: number | null = null;
-      let refused = false;
-      const run = async (): Promise<void> => {
-        while (!controller.signal.aborted) {
-          try {
-            // fetch, not EventSource: EventSource cannot send the Authorization header, and the token stays out of URLs.
-            const response = await fetchImpl(`${origin}/v1/events`, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
-            refused = response.status === 401;
-            if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`);
-            onConnection?.(true);
-            retryMs = stream.first;
-            downSince = null;
-            await readEventStream(response.body, onEvent);
-          } catch {
-            if (controller.signal.aborted) return;
-          }
-          if (controller.signal.aborted) return;
-          downSince ??= now();
-          // Still retried: the Host may come back on this port. Past a while, say what else to do.
-          onConnection?.(false, refused ? TOKEN_REFUSED : now() - downSince >= lostAfterMs ? HOST_UNREACHABLE : undefined);
-          await sleep(retryMs);
-          retryMs = Math.min(retryMs * 2, stream.max);
-        }
+      return events.add(onEvent, onConnection);
+    },
+  };
+}
+
+type Listener = { onEvent: (event: unknown) => void; onConnection?: ((connected: boolean, hint?: string) => void) | undefined };
+
+/**
+ * One source shared by every listener: started by the first, stopped when the last leaves. A
+ * listener that arrives while the source is connected is told so at once, as a fresh stream would.
+ */
+function sharedStream(start: (onEvent: (event: unknown) => void, onConnection: (connected: boolean, hint?: string) => void, signal: AbortSignal) => void) {
+  const listeners = new Set<Listener>();
+  let controller: AbortController | null = null;
+  let connected = false;
+  return {
+    add(onEvent: Listener['onEvent'], onConnection?: Listener['onConnection']): () => void {
+      const listener: Listener = { onEvent, onConnection };
+      listeners.add(listener);
+      if (controller === null) {
+        const own = new AbortController();
+        controller = own;
+        start(
+          (event) => {
+            for (const l of [...listeners]) l.onEvent(event);
+          },
+          (up, hint) => {
+            if (own.signal.aborted) return;
+            connected = up;
+            for (const l of [...listeners]) l.onConnection?.(up, hint);
+          },
+          own.signal,
+        );
+      } else if (connected) onConnection?.(true);
+      return () => {
+        if (!listeners.delete(listener) || listeners.size > 0 || controller === null) return;
+        controller.abort();
+        controller = null;
+        connected = false;
       };
-      void run();
-      return () => controller.abort();
     },
   };
 }

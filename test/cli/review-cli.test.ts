@@ -67,8 +67,8 @@ interface Served {
   heldEchoCall(message: string): Promise<{ call: Promise<unknown> }>;
 }
 
-/** A home with the demo server approved (`servers add --approve`), served by `airlock serve`, one client connected. */
-async function servedDemo(): Promise<Served> {
+/** A home with the demo server approved (`servers add --approve`, unless `approve` is false), served by `airlock serve`, one client connected. */
+async function servedDemo(approve = true): Promise<Served> {
   const { dir, cleanup } = makeTempDir('airlock-review-cli-');
   cleanups.push(cleanup);
   const home = path.join(dir, 'home');
@@ -76,7 +76,7 @@ async function servedDemo(): Promise<Served> {
   const writeTools = (tools: object[]): void => writeFileSync(toolsFile, JSON.stringify({ instructions: INSTRUCTIONS, tools }));
   writeTools(DEMO_TOOLS);
   const demo = demoServer(toolsFile);
-  const added = runCli(['servers', 'add', 'demo', '--home', home, '--approve', '--', demo.command, ...demo.args]);
+  const added = runCli(['servers', 'add', 'demo', '--home', home, ...(approve ? ['--approve'] : []), '--', demo.command, ...demo.args]);
   expect(added.status, added.stderr).toBe(0);
 
   const serve = spawnCli(['serve', '--home', home]);
@@ -131,8 +131,9 @@ async function reviewJson(home: string): Promise<ReviewJsonItem[]> {
   return JSON.parse(result.stdout) as ReviewJsonItem[];
 }
 
-/** `airlock review` inside a real pseudo-terminal (util-linux `script`), answering `answer` at the prompt. */
-async function reviewInTerminal(home: string, answer: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; output: string }> {
+/** `airlock review` inside a real pseudo-terminal (util-linux `script`), answering each question in turn with `answers`. */
+async function reviewInTerminal(home: string, answers: string | readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; output: string }> {
+  const queue = typeof answers === 'string' ? [answers] : [...answers];
   const command = [process.execPath, AIRLOCK_BIN, 'review', '--home', home].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   cleanups.push(() => {
@@ -140,13 +141,14 @@ async function reviewInTerminal(home: string, answer: string, env: NodeJS.Proces
   });
   child.stdin.on('error', () => undefined);
   let output = '';
-  let answered = false;
+  let asked = 0;
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
-    // Answer only once the question is on screen, as a person would.
-    if (!answered && output.includes(', Enter skip: ')) {
-      answered = true;
-      child.stdin.write(answer);
+    // Answer each question only once it is on screen, as a person would.
+    const questions = output.split(', Enter skip: ').length - 1;
+    while (asked < questions && queue.length > 0) {
+      asked += 1;
+      child.stdin.write(queue.shift() as string);
     }
   });
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -277,6 +279,55 @@ describe('airlock review', () => {
     const review = await airlockAsync(['review', '--home', demo.home]);
     expect(review.status, review.stderr).toBe(0);
     expect(review.stdout).toBe('Nothing waits for review: every server serves what you approved.\n');
+  });
+});
+
+describe('airlock review of a server never approved', () => {
+
+  it('lists the new server as one entry with all it offers and the commands to approve all, one, or quarantine it', async () => {
+    const demo = await servedDemo(false);
+    const result = await airlockAsync(['review', '--home', demo.home]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`── new server "demo": ${DEMO_TOOLS.length} tools, 1 instructions, 1 server info; nothing of it is approved yet  (1 of 1)`);
+    expect(result.stdout.match(/── /g)).toHaveLength(1);
+    for (const tool of DEMO_TOOLS) expect(result.stdout).toMatch(new RegExp(`^   tool +${(tool as { name: string }).name}\\b`, 'm'));
+    expect(result.stdout).toMatch(/approve all: airlock approve demo --hash sha256:[0-9a-f]{64}\n/);
+    expect(result.stdout).toContain('or:          airlock quarantine demo\n');
+  });
+
+  it('in a terminal, "y" approves everything it offers in one answer', async () => {
+    const demo = await servedDemo(false);
+    const { status, output } = await reviewInTerminal(demo.home, 'y\n');
+    expect(status, output).toBe(0);
+    expect(output).toContain('[y]es approve all it offers, [e]ach item in turn, [n]o quarantine the server, Enter skip: ');
+    expect(output).toMatch(/approved all that "demo" offers; it is GREEN/);
+    expect(output).toContain('1 approved.');
+    expect(await reviewJson(demo.home)).toEqual([]);
+  });
+
+  it('in a terminal, "e" asks about each item in turn: one approved, the next quarantined, the rest skipped', async () => {
+    const demo = await servedDemo(false);
+    const items = (await reviewJson(demo.home)).length;
+    const { status, output } = await reviewInTerminal(demo.home, ['e\n', 'y\n', 'n\n', ...Array.from({ length: items }, () => '\n')], { NO_COLOR: '1' });
+    expect(status, output).toBe(0);
+    // Tools first, by name: the first two the user answers are the demo's first two tools.
+    const [first, second] = DEMO_TOOLS.map((t) => (t as { name: string }).name).sort();
+    expect(output).toContain(`── demo / tool "${first}": added — server is AMBER  (1 of ${items})`);
+    expect(output).toContain(`${items - 2} skipped.`);
+    expect(output).toContain('1 approved, 1 quarantined');
+    const left = await reviewJson(demo.home);
+    expect(left.map((i) => i.key)).not.toContain(first);
+    expect(left.map((i) => i.key)).not.toContain(second);
+    expect(left).toHaveLength(items - 2);
+  });
+
+  it('in a terminal, "n" quarantines the whole server, and it is listed with its way back', async () => {
+    const demo = await servedDemo(false);
+    const { status, output } = await reviewInTerminal(demo.home, 'n\n');
+    expect(status, output).toBe(0);
+    expect(output).toMatch(/quarantined "demo": every call to it is denied; it is RED/);
+    expect(output).toContain('Quarantined (answered no; calls to them are denied):');
+    expect(await reviewJson(demo.home)).toEqual([]);
   });
 });
 

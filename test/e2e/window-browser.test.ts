@@ -261,6 +261,11 @@ describe('the window in Chromium against airlock serve', () => {
     const input = page.locator('input[type="file"]');
     await input.setInputFiles(good);
     await page.getByText(/^Pass: receipts\.json holds \d+ receipts?/).waitFor();
+    // The trusted key is this machine's, filled in: no fingerprint copied from a terminal.
+    const keys = runCli(['--home', home, 'keys', 'show', '--json']);
+    expect(keys.status, keys.stderr).toBe(0);
+    await expect.poll(() => page.getByLabel('Trusted key fingerprint (optional)').inputValue()).toBe((JSON.parse(keys.stdout) as { fingerprint: string }).fingerprint);
+    await page.getByText(/Signed by the key you trust/).waitFor();
     await input.setInputFiles(bad);
     await page.getByRole('alert').filter({ hasText: 'Fail: tampered.json does not check out' }).waitFor();
   });

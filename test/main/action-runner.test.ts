@@ -32,6 +32,21 @@ describe('createActionRunner', () => {
     expect(t.log).toEqual([{ invoke: 'approve', params: { server: 'fs', hash: digest(9) } }]);
   });
 
+  it('lets each held call through once, by its hold id', async () => {
+    const t = setup();
+    await t.run({ kind: 'allow-once', server: 'fs', key: 'read_file', holdIds: ['h1', 'h2'] });
+    expect(t.log).toEqual([
+      { invoke: 'allowOnce', params: { holdId: 'h1' } },
+      { invoke: 'allowOnce', params: { holdId: 'h2' } },
+    ]);
+  });
+
+  it('reports an allow once the Host refused (the call no longer waits), naming the tool', async () => {
+    const t = setup('no held call h1 waits');
+    await t.run({ kind: 'allow-once', server: 'fs', key: 'read_file', holdIds: ['h1'] });
+    expect(t.log).toEqual([{ invoke: 'allowOnce', params: { holdId: 'h1' } }, { report: 'Airlock could not let through once the call to "read_file" on "fs": no held call h1 waits' }]);
+  });
+
   it('quarantines an item with a reason for the audit log', async () => {
     const t = setup();
     await t.run({ kind: 'quarantine', server: 'fs', itemKind: 'tool', key: 'read_file' });

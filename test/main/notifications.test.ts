@@ -57,6 +57,7 @@ describe('HoldNotifier', () => {
         title: 'Airlock: filesystem needs review',
         body: 'filesystem changed 3 tools: read_file, write_file, list — worst: high: description changed. Calls are held.',
         actions: [
+          { type: 'button', text: 'Allow once' },
           { type: 'button', text: 'Approve' },
           { type: 'button', text: 'Quarantine' },
         ],
@@ -118,7 +119,7 @@ describe('HoldNotifier', () => {
     t.opened(hold('filesystem', 'read_file'));
     t.opened(hold('filesystem', 'list'));
     await t.closeWindow();
-    t.shown[0]?.action(0);
+    t.shown[0]?.action(1);
     await settle();
     expect(t.ran).toEqual([
       { kind: 'approve', server: 'filesystem', itemKind: 'tool', key: 'read_file', hash: digest(1) },
@@ -131,7 +132,7 @@ describe('HoldNotifier', () => {
     t.opened(hold('filesystem', 'read_file'));
     t.opened(hold('filesystem', 'write_file'));
     await t.closeWindow();
-    t.shown[0]?.action(1);
+    t.shown[0]?.action(2);
     await settle();
     expect(t.ran).toEqual([
       { kind: 'quarantine', server: 'filesystem', itemKind: 'tool', key: 'read_file' },
@@ -139,12 +140,42 @@ describe('HoldNotifier', () => {
     ]);
   });
 
+  it('lets the group\'s waiting calls through once on Allow once, skipping a call answered meanwhile', async () => {
+    const t = setup('darwin');
+    const first = hold('filesystem', 'read_file', 'tool', 'Claude Desktop');
+    const second = hold('filesystem', 'read_file', 'tool', 'Cursor');
+    const third = hold('filesystem', 'list');
+    for (const h of [first, second, third]) t.opened(h);
+    await t.closeWindow();
+    t.resolved(second); // answered in the window before the button was pressed
+    t.shown[0]?.action(0);
+    await settle();
+    expect(t.ran).toEqual([
+      { kind: 'allow-once', server: 'filesystem', key: 'read_file', holdIds: [first.id] },
+      { kind: 'allow-once', server: 'filesystem', key: 'list', holdIds: [third.id] },
+    ]);
+  });
+
+  it('runs nothing on Allow once when every call was answered meanwhile', async () => {
+    const t = setup('darwin');
+    const only = hold('filesystem', 'read_file');
+    t.opened(only);
+    await t.closeWindow();
+    t.resolved(only);
+    t.shown[0]?.action(0);
+    await settle();
+    expect(t.ran).toEqual([]);
+  });
+
   it('offers no Approve when an item has no hash to approve it by', async () => {
     const t = setup('darwin', [reviewItem({ server: 'filesystem', key: 'read_file' })]);
     t.opened(hold('filesystem', 'read_file'));
     t.opened(hold('filesystem', 'unknown_tool'));
     await t.closeWindow();
-    expect(t.shown[0]?.options.actions).toEqual([{ type: 'button', text: 'Quarantine' }]);
+    expect(t.shown[0]?.options.actions).toEqual([
+      { type: 'button', text: 'Allow once' },
+      { type: 'button', text: 'Quarantine' },
+    ]);
   });
 
   it('on Linux shows no buttons, and a click opens the Review view at the first item', async () => {

@@ -48,6 +48,14 @@ describe('trayMenu', () => {
     expect(actionOf(actions, 'Show in Airlock')).toEqual({ kind: 'open', view: 'review', item: { server: 'everything', itemKind: 'prompt', key: 'greet' } });
   });
 
+  it('offers to let the held calls through once, first, with the calls it will let through', () => {
+    const waiting = [hold('filesystem', 'read_file', 'tool', 'Cursor'), hold('filesystem', 'read_file')];
+    const item = reviewItem({ server: 'filesystem', key: 'read_file', pendingCalls: waiting });
+    const actions = submenu(submenu(trayMenu([item]), 'Pending reviews'), 'filesystem › read_file');
+    expect(labels(actions)).toEqual(['Allow these 2 calls once', 'Approve', 'Quarantine', '---', 'Show in Airlock']);
+    expect(actionOf(actions, 'Allow these 2 calls once')).toEqual({ kind: 'allow-once', server: 'filesystem', key: 'read_file', holdIds: waiting.map((h) => h.id) });
+  });
+
   it('approves a removal with the server\'s live surface hash, like `airlock review` suggests', () => {
     const removal = reviewItem({ server: 'fs', key: 'delete_file', status: 'removed', hash: null, surfaceHash: digest(42) });
     const actions = submenu(submenu(trayMenu([removal]), 'Pending reviews'), 'fs › delete_file');

@@ -14,8 +14,10 @@ export function callRow(overrides: Partial<CallRow> & { id: string }): CallRow {
     startedAt: '2026-11-22T09:00:00.000Z',
     finalDecision: null,
     answeredBy: null,
+    allowedOnce: false,
     finalReason: null,
     latencyMs: 12,
+    restored: false,
     ...overrides,
   };
 }

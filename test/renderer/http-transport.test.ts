@@ -112,6 +112,38 @@ describe('the HostApi over HTTP, across a Host restart', () => {
     ]);
   });
 
+  it('opens one event stream for all its listeners, tells each, and closes it when the last one leaves', async () => {
+    const streams: AbortSignal[] = [];
+    let push: ((text: string) => void) | null = null;
+    const fetchImpl = async (_url: unknown, init?: RequestInit): Promise<Response> => {
+      streams.push(init?.signal as AbortSignal);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          push = (text) => controller.enqueue(new TextEncoder().encode(text));
+          init?.signal?.addEventListener('abort', () => controller.error(new Error('aborted')));
+        },
+      });
+      return new Response(body, { status: 200 });
+    };
+    const transport = httpTransport('http://127.0.0.1:1', 'token', { fetchImpl: fetchImpl as typeof fetch, streamRetryMs: { first: 0, max: 0 } });
+    const seen: Array<[string, unknown]> = [];
+    const late: boolean[] = [];
+    // Six views listening, as the Review view and the tab bar do: a browser has six connections per host.
+    const stops = Array.from({ length: 6 }, (_, i) => transport.subscribe((e) => seen.push([`view ${i}`, e])));
+    for (let i = 0; i < 50 && push === null; i++) await new Promise((r) => setTimeout(r, 1));
+    const stopLate = transport.subscribe(() => undefined, (connected) => late.push(connected));
+    push!('data: {"n":1}\n\n');
+    for (let i = 0; i < 50 && seen.length < 6; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(streams).toHaveLength(1);
+    expect(seen).toEqual(Array.from({ length: 6 }, (_, i) => [`view ${i}`, { n: 1 }]));
+    // A listener that joins a connected stream hears that it is connected, as it would from its own.
+    expect(late).toEqual([true]);
+    for (const stop of stops) stop();
+    expect(streams[0]?.aborted).toBe(false);
+    stopLate();
+    expect(streams[0]?.aborted).toBe(true);
+  });
+
   it('says the token was refused when the Host answers 401 on the stream', async () => {
     const states: Array<[boolean, string | undefined]> = [];
     const transport = httpTransport('http://127.0.0.1:1', 'token', { fetchImpl: async () => new Response('{}', { status: 401 }), streamRetryMs: { first: 0, max: 0 } });

@@ -130,7 +130,7 @@ describe('the Live view', () => {
     });
     renderLive(host);
     await userEvent.click(await screen.findByText('list_dir'));
-    expect(await screen.findByText(/not kept: Airlock keeps call contents in memory only for recent calls/)).toBeTruthy();
+    expect(await screen.findByText(/not kept: Airlock keeps a call's contents in memory only, for recent calls since the Host last started/)).toBeTruthy();
     expect(screen.queryByText('Arguments')).toBeNull();
   });
 

@@ -1,4 +1,4 @@
-import { act, render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuditPage, AuditVerifyStep, ServerSummary } from '../../src/shared/host-api/index.js';
@@ -202,7 +202,27 @@ describe('checking a receipt file with no Host', () => {
     expect(within(check).getAllByText('pass')).toHaveLength(12);
     expect(within(check).getByText(/No trusted key given/)).toBeTruthy();
     expect(within(check).queryByRole('alert')).toBeNull();
-    expect(host.calls.map((c) => c.method).filter((m) => m !== 'servers' && m !== 'auditPage')).toEqual([]);
+    // The Host is asked for this machine's key only (it has none here): the check itself runs in the window.
+    expect(new Set(host.calls.map((c) => c.method).filter((m) => m !== 'servers' && m !== 'auditPage'))).toEqual(new Set(['logKey']));
+  });
+
+  it("fills in this machine's log key, so a file it exported is checked against it with no typing", async () => {
+    const { bundle, original } = fullBundle();
+    renderReceipts(receiptsHost({ logKey: () => ({ fingerprint: original.fingerprint }) }));
+    const check = await upload(JSON.stringify(bundle));
+    const field = within(check).getByLabelText('Trusted key fingerprint (optional)') as HTMLInputElement;
+    await waitFor(() => expect(field.value).toBe(original.fingerprint));
+    expect(within(check).getByText(/This machine's log key, filled in for you/)).toBeTruthy();
+    expect(await within(check).findByText(/Signed by the key you trust/)).toBeTruthy();
+  });
+
+  it("fails a file from another machine against this machine's key, and checks it without a pin once the field is cleared", async () => {
+    renderReceipts(receiptsHost({ logKey: () => ({ fingerprint: makeSigner().fingerprint }) }));
+    const check = await upload(JSON.stringify(fullBundle().bundle));
+    expect((await within(check).findByRole('alert')).textContent).toMatch(/^Fail/);
+    await userEvent.clear(within(check).getByLabelText('Trusted key fingerprint (optional)'));
+    expect(await within(check).findByText(/^Pass/)).toBeTruthy();
+    expect(within(check).getByText(/checked without a trusted key/)).toBeTruthy();
   });
 
   it('says the file is signed by the key the user trusts', async () => {

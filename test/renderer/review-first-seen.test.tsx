@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { ReviewItem } from '../../src/shared/host-api/index.js';
 import { HostApiProvider } from '../../src/renderer/host-api-context.js';
-import { groupFirstSeen } from '../../src/renderer/views/review/first-seen-group.js';
+import { groupFirstSeen } from '../../src/shared/host-api/index.js';
 import { ReviewView } from '../../src/renderer/views/review/ReviewView.js';
 import { fakeHost, type FakeHost } from './fake-host-api.js';
 import { finding, HASH_A, HASH_B, hold, reviewItem, SURFACE } from './fixtures/review-items.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deniedInText } from '../../src/renderer/views/review/countdown.js';
-import { itemId, itemIdFromHash, reviewOrder } from '../../src/renderer/views/review/review-order.js';
+import { itemIdFromHash, reviewOrder } from '../../src/renderer/views/review/review-order.js';
+import { itemId } from '../../src/shared/host-api/index.js';
 import { finding, hold, reviewItem } from './fixtures/review-items.js';
 
 describe('review order and timers', () => {

@@ -7,8 +7,8 @@ import { EXIT, UsageError } from '../exit-codes.js';
 import { homeFrom } from '../home-option.js';
 import { withHostControl } from '../host-access.js';
 import type { CliIo } from '../io.js';
-import { answersSummary, reviewItemText } from '../review-text.js';
-import { allowOnceHint, answerItem, type ReviewAnswer } from '../review-answer.js';
+import { answersSummary, firstSeenText, reviewEntries, reviewItemText, type ReviewEntry, type ReviewTextOptions } from '../review-text.js';
+import { allowOnceHint, allowWaitingOnce, answerItem, waitingText, type ReviewAnswer } from '../review-answer.js';
 import { terminalStyle } from '../terminal-style.js';
 import { requireKnownServer, requireKnownTool } from '../known-names.js';
 import { quarantineEntryText } from '../quarantine-text.js';
@@ -30,7 +30,8 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
         if (items.length === 0 && quarantined.length === 0) return io.out('Nothing waits for review: every server serves what you approved.\n');
         if (items.length === 0) io.out('Nothing waits for your answer.\n\n');
         else if (!process.stdin.isTTY) {
-          for (const [index, item] of items.entries()) io.out(reviewItemText(item, { style: terminalStyle(process.stdout), position: { index: index + 1, total: items.length }, callArguments: await heldArguments(host, item) }) + `   approve: ${approveHint(item)}\n   or:      airlock quarantine ${item.server} ${item.kind === 'tool' ? item.key : `--kind ${item.kind} ${item.key}`}\n${allowOnceHint(item)}\n`);
+          const entries = reviewEntries(items);
+          for (const [index, entry] of entries.entries()) io.out(await entryListing(host, entry, { index: index + 1, total: entries.length }));
         } else await askEach(host, items, io);
         // Read again after the answers, so an item just answered no is listed with its way back.
         const listed = items.length === 0 ? quarantined : await host.quarantined(server);
@@ -91,25 +92,99 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
     });
 }
 
+/** One entry as a listing for a script or a pipe: what it is, and the commands that answer it. */
+async function entryListing(host: HostControl, entry: ReviewEntry, position: { index: number; total: number }): Promise<string> {
+  const style = terminalStyle(process.stdout);
+  if ('item' in entry) {
+    const { item } = entry;
+    return `${reviewItemText(item, { style, position, callArguments: await heldArguments(host, item) })}   approve: ${approveHint(item)}\n   or:      airlock quarantine ${item.server} ${item.kind === 'tool' ? item.key : `--kind ${item.kind} ${item.key}`}\n${allowOnceHint(item)}\n`;
+  }
+  const surfaceHash = entry.members[0]?.surfaceHash;
+  const waiting = entry.members.filter((m) => m.pendingCalls.length > 0);
+  return (
+    `${firstSeenText(entry.server, entry.members, { style, position })}` +
+    `   approve all: airlock approve ${entry.server} --hash ${surfaceHash}\n` +
+    `   or one:      airlock approve ${entry.server} TOOL --hash ITEM_HASH (each item's hash: airlock review ${entry.server} --json)\n` +
+    `   or:          airlock quarantine ${entry.server}\n` +
+    `${waiting.map(allowOnceHint).join('')}\n`
+  );
+}
+
 async function askEach(host: HostControl, items: ReviewItem[], io: CliIo): Promise<void> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const ask = (question: string) => rl.question(question);
   const style = terminalStyle(process.stdout);
   const answers: ReviewAnswer[] = [];
+  const entries = reviewEntries(items);
   try {
-    for (const [index, item] of items.entries()) {
-      const callArguments = await heldArguments(host, item);
-      io.out(reviewItemText(item, { style, position: { index: index + 1, total: items.length }, callArguments }));
-      if (item.hash === null) {
-        io.out(`   A removal is approved with the whole server: ${approveHint(item)}\n\n`);
-        answers.push('skip');
-        continue;
-      }
-      answers.push(await answerItem(host, { ...item, hash: item.hash }, (question) => rl.question(question), io));
+    for (const [index, entry] of entries.entries()) {
+      const position = { index: index + 1, total: entries.length };
+      if ('item' in entry) answers.push(await askItem(host, entry.item, ask, io, { style, position }));
+      else answers.push(...(await askFirstSeen(host, entry, ask, io, { style, position })));
     }
   } finally {
     rl.close();
   }
   io.out(`${answersSummary(answers)}\n`);
+}
+
+async function askItem(host: HostControl, item: ReviewItem, ask: (q: string) => Promise<string>, io: CliIo, options: ReviewTextOptions): Promise<ReviewAnswer> {
+  io.out(reviewItemText(item, { ...options, callArguments: await heldArguments(host, item) }));
+  if (item.hash === null) {
+    io.out(`   A removal is approved with the whole server: ${approveHint(item)}\n\n`);
+    return 'skip';
+  }
+  return answerItem(host, { ...item, hash: item.hash }, ask, io);
+}
+
+/** A new server is one question: approve all it offers, go through it item by item, or quarantine it. */
+async function askFirstSeen(host: HostControl, entry: { server: string; members: ReviewItem[] }, ask: (q: string) => Promise<string>, io: CliIo, options: ReviewTextOptions): Promise<ReviewAnswer[]> {
+  io.out(firstSeenText(entry.server, entry.members, options));
+  const waiting = entry.members.flatMap((m) => m.pendingCalls);
+  if (waiting.length > 0) io.out(`   asking: ${waitingText({ pendingCalls: waiting })}\n`);
+  const answer = await askFirstSeenAnswer(ask, waiting.length > 0);
+  const surfaceHash = entry.members[0]?.surfaceHash ?? null;
+  try {
+    if (answer === 'approve' && surfaceHash !== null) {
+      const r = await host.approve(entry.server, { hash: surfaceHash });
+      io.out(`   approved all that "${entry.server}" offers; it is ${r.state}\n\n`);
+      return ['approve'];
+    }
+    if (answer === 'quarantine') {
+      const r = await host.quarantine(entry.server, { reason: 'answered n in airlock review' });
+      io.out(`   quarantined "${entry.server}": every call to it is denied; it is ${r.state}\n\n`);
+      return ['quarantine'];
+    }
+  } catch (error) {
+    io.out(`   ${(error as Error).message}\n\n`);
+    return ['skip'];
+  }
+  if (answer === 'once') {
+    await allowWaitingOnce(host, waiting, io);
+    io.out(`   nothing of "${entry.server}" is approved: its next call is held again\n\n`);
+    return ['once'];
+  }
+  if (answer !== 'each') {
+    io.out('   skipped: its calls keep waiting until they time out\n\n');
+    return ['skip'];
+  }
+  io.out('\n');
+  const answers: ReviewAnswer[] = [];
+  for (const [index, member] of entry.members.entries()) answers.push(await askItem(host, member, ask, io, { ...options, position: { index: index + 1, total: entry.members.length } }));
+  return answers;
+}
+
+async function askFirstSeenAnswer(ask: (q: string) => Promise<string>, callsWait: boolean): Promise<'once' | 'approve' | 'each' | 'quarantine' | 'skip'> {
+  let question = `Answer: ${callsWait ? '[o]nce (let the waiting calls through), ' : ''}[y]es approve all it offers, [e]ach item in turn, [n]o quarantine the server, Enter skip: `;
+  for (;;) {
+    const answer = (await ask(question)).trim().toLowerCase();
+    if (answer === '') return 'skip';
+    if (answer === 'y' || answer === 'yes') return 'approve';
+    if (answer === 'n' || answer === 'no') return 'quarantine';
+    if (answer === 'e' || answer === 'each') return 'each';
+    if ((answer === 'o' || answer === 'once') && callsWait) return 'once';
+    question = `Type ${callsWait ? 'o, ' : ''}y, e or n, or press Enter to skip: `;
+  }
 }
 
 /** The waiting calls' arguments, as the window shows them (redacted); a call the Host no longer keeps is left out. */

@@ -53,3 +53,35 @@ export function countAuditEvents(store: Store, server?: string): number {
       : store.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM audit_events WHERE server = ?').get(server);
   return row?.n ?? 0;
 }
+
+export interface RecentAuditEventsOptions {
+  /** Only events of these types. */
+  types: readonly string[];
+  /** Look at most this many of the newest events (of any type), so a huge log is never walked whole. */
+  window: number;
+}
+
+/**
+ * The newest events of the given types, newest first, read lazily (stop iterating to stop
+ * reading). Unlike listAuditEvents, a row that does not parse as an event is skipped, not thrown:
+ * a reader that only shows recent history must start on any log, old or damaged (verify says
+ * what is wrong with it). It reads by the primary key from the head down, never the whole log.
+ */
+export function* recentAuditEvents(store: Store, options: RecentAuditEventsOptions): Generator<AuditEvent> {
+  if (options.types.length === 0) return;
+  const head = store.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM audit_events').get()?.seq ?? 0;
+  const floor = Math.max(0, head - Math.max(0, Math.trunc(options.window)));
+  const rows = store.db
+    .prepare<unknown[], { body: string; hash: string }>(`SELECT body, hash FROM audit_events WHERE seq > ? AND type IN (${options.types.map(() => '?').join(',')}) ORDER BY seq DESC`)
+    .iterate(floor, ...options.types);
+  for (const row of rows) {
+    let parsed: unknown;
+    try {
+      parsed = parseStrictJson(row.body);
+    } catch {
+      continue;
+    }
+    const event = AuditEventSchema.safeParse(typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? { ...parsed, hash: row.hash } : null);
+    if (event.success) yield event.data;
+  }
+}

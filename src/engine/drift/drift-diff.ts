@@ -118,7 +118,7 @@ function firstSeenFinding(count: number): Finding {
     path: '',
     before: null,
     after: null,
-    message: `server seen for the first time: its ${count} items are held until you review and approve the whole surface once`,
+    message: `server seen for the first time: its ${count} items are held until you review them and approve them, all at once or one by one`,
     why: whyOf('surface.first-seen'),
     cosmetic: false,
   };

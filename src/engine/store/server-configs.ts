@@ -13,6 +13,8 @@ export const ServerNameSchema = z
   .regex(SERVER_NAME_PATTERN, 'use 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 export function envKeyProblem(key: string): string | undefined {
+  // "__proto__" fits the pattern, but a copy by assignment turns it into a prototype and drops it.
+  if (key === '__proto__') return '"__proto__" cannot be a variable name here: JavaScript objects treat it as their prototype; rename the variable';
   return ENV_KEY_PATTERN.test(key) ? undefined : `${JSON.stringify(key)} is not a valid variable name: use letters, digits and "_", not starting with a digit`;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FindingSchema, ItemKindSchema, ServerStateSchema, type ReviewItem } from './host-api-values.js';
+import { severityRank } from './review-entries.js';
 
 /**
  * The ways back from a "no" and from an approval: what is quarantined and what releasing it
@@ -53,11 +54,9 @@ export function isUndecided(item: { quarantined: boolean; state: string }): bool
   return !item.quarantined && item.state !== 'RED';
 }
 
-const SEVERITY_RANK: Record<string, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
-
 /** The inbox's order: items with a call waiting on them first, then worst finding first, then by name. */
 export function inboxOrder<T extends Pick<ReviewItem, 'server' | 'kind' | 'key' | 'findings' | 'pendingCalls'>>(items: readonly T[]): T[] {
-  const worst = (i: T): number => Math.max(0, ...i.findings.map((f) => SEVERITY_RANK[f.severity] ?? 0));
+  const worst = (i: T): number => Math.max(0, ...i.findings.map((f) => severityRank(f.severity)));
   const waiting = (i: T): number => (i.pendingCalls.length > 0 ? 1 : 0);
   const name = (i: T): string => `${i.server}\u0000${i.kind}\u0000${i.key}`;
   return [...items].sort((a, b) => waiting(b) - waiting(a) || worst(b) - worst(a) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));

@@ -2,6 +2,7 @@ import type { CallRow } from '../../../shared/host-api/index.js';
 import { ErrorState, Loading } from '../../components/states.js';
 import { useHostQuery } from '../../host-api-context.js';
 import { CallDecision, latencyText } from './CallDecision.js';
+import { reviewHref } from './review-link.js';
 
 /** JSON as the Host sent it (already redacted of known secrets), indented for reading; the Host sends null for "none". */
 function prettyJson(value: unknown, missing: string): string {
@@ -17,6 +18,7 @@ export function CallDetailPane({ call, onClose }: { call: CallRow; onClose: () =
     (e) => e.type === 'call.finished' && e.call.id === call.id,
     [call.id],
   );
+  const review = reviewHref(call);
   return (
     <section className="panel call-detail" aria-labelledby="call-detail-title">
       <div className="pane-head">
@@ -41,6 +43,12 @@ export function CallDetailPane({ call, onClose }: { call: CallRow; onClose: () =
         <dt>Why</dt>
         <dd>
           {call.reason} <span className="muted">(rule {call.rule})</span>
+          {review !== null && (
+            <>
+              {' '}
+              <a href={review}>Open it in Review</a>
+            </>
+          )}
         </dd>
         {call.finalReason !== null && (
           <>
@@ -56,7 +64,10 @@ export function CallDetailPane({ call, onClose }: { call: CallRow; onClose: () =
       ) : detail.status === 'error' ? (
         <ErrorState error={detail.error} retry={detail.reload} />
       ) : !detail.data.available ? (
-        <p className="muted">Arguments and result not kept: Airlock keeps call contents in memory only for recent calls.</p>
+        <p className="muted">
+          Arguments and result not kept: Airlock keeps a call's contents in memory only, for recent calls since the Host last started
+          {call.restored ? '. This call was made before that; the audit log holds only hashes of what it carried.' : '.'}
+        </p>
       ) : (
         <>
           <h4>Arguments</h4>

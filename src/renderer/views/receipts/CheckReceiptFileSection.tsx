@@ -1,14 +1,23 @@
 import { useEffect, useId, useState, type ChangeEvent } from 'react';
+import { useHostApi } from '../../host-api-context.js';
 import { checkReceiptDocument, parseReceiptFile, trustPin, type ReceiptFileResult } from './receipt-file-check.js';
 import { ReceiptFileReport } from './ReceiptFileReport.js';
 
 type Chosen = { name: string; document: unknown } | { name: string; error: string } | null;
 type Checked = { document: unknown; pin: string | undefined; result: ReceiptFileResult } | { document: unknown; pin: string | undefined; error: string };
 
-/** Checks a receipt file here in the window, with no Host: every hash recomputed, every signature checked. */
+/**
+ * Checks a receipt file here in the window, with no Host: every hash recomputed, every signature
+ * checked. The trusted key starts as this machine's log key, so a file this Airlock exported is
+ * checked against it without the user copying a fingerprint from a terminal.
+ */
 export function CheckReceiptFileSection() {
+  const api = useHostApi();
   const [chosen, setChosen] = useState<Chosen>(null);
   const [trustText, setTrustText] = useState('');
+  // This machine's key while the user has not typed their own (null: none yet, or the Host could not say).
+  const [machineKey, setMachineKey] = useState<string | null>(null);
+  const [typed, setTyped] = useState(false);
   const [checked, setChecked] = useState<Checked | null>(null);
   const { pin, complete } = trustPin(trustText);
   const fileId = useId();
@@ -26,6 +35,23 @@ export function CheckReceiptFileSection() {
       live = false;
     };
   }, [document, pin]);
+
+  // Asked again for each file: the key is created by the first export or checkpoint, maybe since the view opened.
+  useEffect(() => {
+    if (typed) return;
+    let live = true;
+    api.logKey({}).then(
+      ({ fingerprint }) => {
+        if (!live || fingerprint === null) return;
+        setMachineKey(fingerprint);
+        setTrustText(fingerprint);
+      },
+      () => undefined, // the check works without a pin; the field stays as it is
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, typed, document]);
 
   const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
@@ -59,14 +85,19 @@ export function CheckReceiptFileSection() {
             spellCheck={false}
             autoComplete="off"
             value={trustText}
-            onChange={(e) => setTrustText(e.target.value)}
+            onChange={(e) => {
+              setTyped(true);
+              setTrustText(e.target.value);
+            }}
             aria-describedby={`${trustId}-hint`}
           />
           <p id={`${trustId}-hint`} className="muted field-hint">
-            {complete ? (
-              <>
-                Your log key, as <code>airlock keys show</code> prints it. With it, the check also says whether that key signed the file.
-              </>
+            {trustText.trim() === '' ? (
+              'Empty: the file is checked without a trusted key (its signatures are checked, not who made them).'
+            ) : complete && machineKey !== null && pin === machineKey ? (
+              "This machine's log key, filled in for you: the check also says whether it signed the file. For a file from elsewhere, paste the key its sender gave you, or clear the field."
+            ) : complete ? (
+              'With a key, the check also says whether that key signed the file.'
             ) : (
               'Not a full fingerprint yet ("sha256:" and 64 hex digits): checking without it.'
             )}

@@ -1,6 +1,5 @@
-import type { Finding } from '../../../shared/host-api/index.js';
 import { SeverityBadge } from '../../components/SeverityBadge.js';
-import { findingsWorstFirst } from './review-order.js';
+import { findingsWorstFirst, type Finding } from '../../../shared/host-api/index.js';
 import { VisibleText } from '../../components/VisibleText.js';
 
 /** What the drift engine found, worst first, each with where in the definition it is. */

@@ -1,9 +1,8 @@
-import type { ReviewItem } from '../../../shared/host-api/index.js';
 import { SeverityBadge } from '../../components/SeverityBadge.js';
 import { StateLight } from '../../components/StateLight.js';
 import { VisibleText } from '../../components/VisibleText.js';
 import { AnswerEvidence } from './AnswerEvidence.js';
-import { membersText, type ReviewEntry } from './first-seen-group.js';
+import { liveDescription, membersText, type ReviewEntry, type ReviewItem } from '../../../shared/host-api/index.js';
 import { worstSeverity } from './review-order.js';
 
 export interface FirstSeenProps {
@@ -15,12 +14,6 @@ export interface FirstSeenProps {
   onQuarantineServer: () => void;
   onAllowOnce: () => void;
   onApproveMember: (member: ReviewItem) => void;
-}
-
-function description(live: unknown): string | null {
-  if (typeof live !== 'object' || live === null) return null;
-  const text = (live as { description?: unknown }).description;
-  return typeof text === 'string' ? text : null;
 }
 
 /** A server never approved: all it offers, as one decision, or approved item by item. */
@@ -67,7 +60,7 @@ export function FirstSeenDetail({ group, busy, settling, error, onApproveAll, on
         {group.members.map((m) => {
           // The server-wide "first seen" finding rides on every item and is shown once above: rate each by its own.
           const worst = worstSeverity({ ...m, findings: m.findings.filter((f) => f.itemKind !== null) });
-          const text = description(m.live);
+          const text = liveDescription(m.live);
           return (
             <li key={`${m.kind}\u0000${m.key}`}>
               <span className="muted">{m.kind.replace('-', ' ')}</span> <strong><VisibleText text={m.key} /></strong> {worst === null ? <span className="muted">no finding of its own</span> : <SeverityBadge severity={worst} />}{' '}

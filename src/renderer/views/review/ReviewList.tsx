@@ -1,8 +1,7 @@
-import type { ReviewItem } from '../../../shared/host-api/index.js';
 import { SeverityBadge } from '../../components/SeverityBadge.js';
-import { itemId, worstSeverity } from './review-order.js';
+import { worstSeverity } from './review-order.js';
 import { VisibleText } from '../../components/VisibleText.js';
-import { membersText, type ReviewEntry } from './first-seen-group.js';
+import { itemId, membersText, type ReviewEntry, type ReviewItem } from '../../../shared/host-api/index.js';
 
 const STATUS: Record<ReviewItem['status'], string> = { changed: 'changed', added: 'new', removed: 'removed' };
 

@@ -1,14 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { isUndecided, type HostApiEvent, type ReviewItem } from '../../../shared/host-api/index.js';
+import { entryIndexOf, groupFirstSeen, isUndecided, itemId, type HostApiEvent, type ReviewEntry, type ReviewItem } from '../../../shared/host-api/index.js';
 import { EmptyState, ErrorState, Loading } from '../../components/states.js';
 import { useHostApi, useHostQuery } from '../../host-api-context.js';
-import { itemId, itemIdFromHash, reviewOrder } from './review-order.js';
+import { itemIdFromHash, reviewOrder } from './review-order.js';
 import { ReviewDetail } from './ReviewDetail.js';
 import { FirstSeenDetail } from './FirstSeenDetail.js';
-import { entryIndexOf, groupFirstSeen, type ReviewEntry } from './first-seen-group.js';
 import { changesReview } from './review-events.js';
 import { optionId, ReviewList } from './ReviewList.js';
 import { QuarantinedSection } from './QuarantinedSection.js';
+import { HoldHistorySection } from './HoldHistorySection.js';
 import { isTextEntry, reviewKeyAction } from './review-keys.js';
 
 const reloadOn = (e: HostApiEvent) => changesReview(e);
@@ -31,7 +31,7 @@ export function ReviewView({ answerGuardMs = ANSWER_GUARD_MS }: { answerGuardMs?
   const query = useHostQuery((a) => a.review({}), reloadOn);
   const data = query.status === 'ready' ? query.data : null;
   // An inbox of undecided items: what was answered no is listed apart, with its way back.
-  // A first-seen server is one entry with all its items (first-seen-group.ts).
+  // A first-seen server is one entry with all its items (shared/host-api/review-entries.ts).
   const items = useMemo(() => (data === null ? [] : (reviewOrder(groupFirstSeen(data.filter(isUndecided))) as ReviewEntry[])), [data]);
   const quarantinedQuery = useHostQuery((a) => a.quarantined({}), reloadOn);
   const quarantined = quarantinedQuery.status === 'ready' ? quarantinedQuery.data : [];
@@ -227,6 +227,7 @@ export function ReviewView({ answerGuardMs = ANSWER_GUARD_MS }: { answerGuardMs?
           quarantinedQuery.reload();
         }}
       />
+      <HoldHistorySection />
     </section>
   );
 }

@@ -1,21 +1,10 @@
-import type { ReviewItem, Severity } from '../../../shared/host-api/index.js';
-
-const RANK: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
+import { itemId, severityRank, type ReviewItem, type Severity } from '../../../shared/host-api/index.js';
 
 /** The item's worst finding, or null when it has none. */
 export function worstSeverity(item: ReviewItem): Severity | null {
   let worst: Severity | null = null;
-  for (const f of item.findings) if (worst === null || RANK[f.severity] > RANK[worst]) worst = f.severity;
+  for (const f of item.findings) if (worst === null || severityRank(f.severity) > severityRank(worst)) worst = f.severity;
   return worst;
-}
-
-export function severityRank(severity: Severity | null): number {
-  return severity === null ? 0 : RANK[severity];
-}
-
-/** One item's identity across reloads (its hashes change when the server changes it again). */
-export function itemId(item: Pick<ReviewItem, 'server' | 'kind' | 'key'>): string {
-  return `${item.server}\u0000${item.kind}\u0000${item.key}`;
 }
 
 function oldestCall(item: ReviewItem): number {
@@ -38,11 +27,6 @@ export function reviewOrder(items: readonly ReviewItem[]): ReviewItem[] {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Findings worst first (the Host sends them so; sorting again keeps the view honest if it does not). */
-export function findingsWorstFirst<T extends { severity: Severity }>(findings: readonly T[]): T[] {
-  return [...findings].sort((a, b) => RANK[b.severity] - RANK[a.severity]);
 }
 
 /**

@@ -1,11 +1,36 @@
-import type { ReviewItem } from '../../../shared/host-api/index.js';
-import { findingsWorstFirst, itemId } from './review-order.js';
+import type { ReviewItem, Severity } from './host-api-values.js';
+
+/**
+ * How Review lists what waits for an answer, the same in the window and in `airlock review`:
+ * an item's identity, its findings worst first, and a first-seen server as one entry.
+ */
+
+const RANK: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
+
+export function severityRank(severity: Severity | null): number {
+  return severity === null ? 0 : RANK[severity];
+}
+
+/** One item's identity across reloads (its hashes change when the server changes it again). */
+export function itemId(item: Pick<ReviewItem, 'server' | 'kind' | 'key'>): string {
+  return `${item.server}\u0000${item.kind}\u0000${item.key}`;
+}
+
+/** Findings worst first (the Host sends them so; sorting again keeps the view honest if it does not). */
+export function findingsWorstFirst<T extends { severity: Severity }>(findings: readonly T[]): T[] {
+  return [...findings].sort((a, b) => RANK[b.severity] - RANK[a.severity]);
+}
 
 /** A review entry: one item, or a first-seen server's items as one decision (`members`). */
 export type ReviewEntry = ReviewItem & { members?: ReviewItem[] };
 
 /** Tools first: they are what a model calls. */
 const KIND_ORDER: readonly ReviewItem['kind'][] = ['tool', 'prompt', 'resource', 'resource-template', 'instructions', 'server-info'];
+
+/** A first-seen server's items in the order they are shown: tools first, then by name. */
+export function byKindThenKey(a: Pick<ReviewItem, 'kind' | 'key'>, b: Pick<ReviewItem, 'kind' | 'key'>): number {
+  return KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
 
 /** The key a first-seen server's group goes by (its items are keyed by their own names). */
 export const GROUP_KEY = '';
@@ -51,7 +76,7 @@ export function groupFirstSeen(items: readonly ReviewItem[]): ReviewEntry[] {
       quarantined: members.every((m) => m.quarantined),
       pendingCalls: members.flatMap((m) => m.pendingCalls),
       firstSeen: true,
-      members: [...members].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+      members: [...members].sort(byKindThenKey),
     });
   }
   return out;
@@ -63,8 +88,15 @@ export function entryIndexOf(entries: readonly ReviewEntry[], id: string): numbe
 }
 
 /** "9 tools, 1 prompt" */
-export function membersText(members: readonly ReviewItem[]): string {
+export function membersText(members: readonly Pick<ReviewItem, 'kind'>[]): string {
   const counts = new Map<string, number>();
   for (const m of members) counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1);
   return [...counts].map(([kind, n]) => `${n} ${kind.replace('-', ' ')}${n === 1 ? '' : 's'}`).join(', ');
+}
+
+/** An item's description as its server lists it now, when it has one. */
+export function liveDescription(live: unknown): string | null {
+  if (typeof live !== 'object' || live === null) return null;
+  const text = (live as { description?: unknown }).description;
+  return typeof text === 'string' ? text : null;
 }
