@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { listAuditEvents, type AuditEvent } from '../../src/engine/audit/index.js';
+import { openStore } from '../../src/engine/store/index.js';
 import type { HostEvents } from '../../src/host/host-events.js';
 import { Host, type HostOptions } from '../../src/host/host.js';
 import type { Client as Sdk1Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -55,6 +57,16 @@ export async function startAirlockHome(options: Omit<HostOptions, 'home'> = {}):
       cleanup();
     },
   };
+}
+
+/** The audit log as the CLI reads it, through its own read-only connection (the Host may be running). */
+export function auditEvents(home: string): AuditEvent[] {
+  const store = openStore(home, { readonly: true });
+  try {
+    return listAuditEvents(store, { limit: 10_000 });
+  } finally {
+    store.close();
+  }
 }
 
 const anyObject = { type: 'object' } as const;

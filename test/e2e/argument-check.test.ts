@@ -3,11 +3,9 @@ import path from 'node:path';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalDigest } from '../../src/engine/canonical-json.js';
-import { listAuditEvents, type AuditEvent } from '../../src/engine/audit/index.js';
-import { openStore } from '../../src/engine/store/index.js';
 import { connectSdk1, everythingServer, filesystemServer } from '../support/mcp-clients.js';
 import { runCli } from '../support/run-cli.js';
-import { startAirlockHome, type AirlockHome } from './airlock-harness.js';
+import { auditEvents, startAirlockHome, type AirlockHome } from './airlock-harness.js';
 
 /**
  * R4 with a real Host, real `airlock connect` and servers from npm: their real schemas (draft-07
@@ -22,15 +20,6 @@ afterEach(async () => {
 });
 
 const SECRET = 'sk-live-argument-that-must-never-leave-the-machine';
-
-function auditEvents(home: string): AuditEvent[] {
-  const store = openStore(home, { readonly: true });
-  try {
-    return listAuditEvents(store, { limit: 10_000 });
-  } finally {
-    store.close();
-  }
-}
 
 async function refusal(promise: Promise<unknown>): Promise<McpError> {
   const error = await promise.then(

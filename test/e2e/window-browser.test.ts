@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFixtureHome } from '../clients/fixture-home.js';
 import { connectSdk1, demoServer, type McpConnection } from '../support/mcp-clients.js';
@@ -10,6 +10,7 @@ import { AIRLOCK_BIN, runCli } from '../support/run-cli.js';
 import { spawnCli, type RunningCli } from '../support/spawn-cli.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { DEMO_TOOLS, demoToolsWithEcho } from './airlock-harness.js';
+import { openWindowInChromium, requireChromiumAndBuiltWindow, saveScreenshot } from './chromium-window.js';
 import type { Client as Sdk1Client } from '@modelcontextprotocol/sdk/client/index.js';
 
 /**
@@ -21,8 +22,6 @@ import type { Client as Sdk1Client } from '@modelcontextprotocol/sdk/client/inde
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
 const DOCS = path.join(ROOT, 'docs', 'screenshots');
 
 let tmp: ReturnType<typeof makeTempDir>;
@@ -38,8 +37,7 @@ let client: McpConnection<Sdk1Client>;
 let fixture: ReturnType<typeof copyFixtureHome>;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with apt-get install chromium (as root); .ci/run does`);
-  if (!fs.existsSync(path.join(ROOT, 'out', 'renderer', 'index.html'))) throw new Error('the window is not built: run npm run build:app first (npm test does)');
+  requireChromiumAndBuiltWindow();
   tmp = makeTempDir('airlock-window-');
   home = path.join(tmp.dir, 'home');
   toolsFile = path.join(tmp.dir, 'tools.json');
@@ -60,15 +58,7 @@ beforeAll(async () => {
   // First sight: nothing approved yet, so nothing is served.
   expect((await client.client.listTools()).tools).toEqual([]);
 
-  context = await chromium.launchPersistentContext(path.join(tmp.dir, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 820 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(windowAddress);
-  await page.getByText('connected to the Airlock host').waitFor();
+  ({ context, page } = await openWindowInChromium(path.join(tmp.dir, 'chromium-profile'), windowAddress, { width: 1280, height: 820 }));
 }, 120_000);
 
 afterAll(async () => {
@@ -83,11 +73,10 @@ afterAll(async () => {
 });
 
 async function screenshot(name: string): Promise<void> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const file = await saveScreenshot(page, name);
   if (process.env.UPDATE_SCREENSHOTS === '1') {
     fs.mkdirSync(DOCS, { recursive: true });
-    fs.copyFileSync(path.join(ARTIFACTS, `${name}.png`), path.join(DOCS, `${name}.png`));
+    fs.copyFileSync(file, path.join(DOCS, `${name}.png`));
   }
 }
 

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client as Sdk1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectSdk1, demoServer, type McpConnection } from '../support/mcp-clients.js';
 import { AIRLOCK_BIN, runCli } from '../support/run-cli.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { DEMO_TOOLS, demoToolsWithEcho } from './airlock-harness.js';
+import { launchChromium, requireChromiumAndBuiltWindow } from './chromium-window.js';
 
 /**
  * The flow issue 13 found broken: a client starts first, so `airlock connect` starts a Host in
@@ -15,8 +16,6 @@ import { DEMO_TOOLS, demoToolsWithEcho } from './airlock-harness.js';
  * Host's, in a real browser (Debian's Chromium), showing what the client already did, and from
  * a held call's row lead to its item in Review with no terminal.
  */
-
-const CHROMIUM = '/usr/bin/chromium';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let home: string;
@@ -27,7 +26,7 @@ let page: Page;
 let opened: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with apt-get install chromium (as root); .ci/run does`);
+  requireChromiumAndBuiltWindow();
   tmp = makeTempDir('airlock-connect-window-');
   home = path.join(tmp.dir, 'home');
   toolsFile = path.join(tmp.dir, 'tools.json');
@@ -50,13 +49,7 @@ beforeAll(async () => {
   expect(open.stdout).toMatch(/opened its window in your browser/);
   opened = fs.readFileSync(record, 'utf8');
 
-  context = await chromium.launchPersistentContext(path.join(tmp.dir, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 820 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  ({ context, page } = await launchChromium(path.join(tmp.dir, 'chromium-profile'), { width: 1280, height: 820 }));
 }, 120_000);
 
 afterAll(async () => {
