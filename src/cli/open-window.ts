@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { openInBrowser } from '../host/browser-opener.js';
 import { writeFileAtomically } from '../host/private-file.js';
 
 export const OPEN_WINDOW_FILE = 'open-window.html';
@@ -22,25 +22,6 @@ export function openWindowInBrowser(home: string, url: string, env: NodeJS.Proce
     `<!doctype html>\n<html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${escaped}"><title>Opening Airlock…</title></head><body>Opening Airlock…</body></html>\n`,
     'window launcher page',
   );
-  const [command, ...args] = opener(env);
-  const opened = new Promise<boolean>((resolve) => {
-    try {
-      const child = spawn(command ?? 'xdg-open', [...args, file], { detached: true, stdio: 'ignore' });
-      child.once('error', () => resolve(false));
-      child.once('spawn', () => {
-        child.unref();
-        resolve(true);
-      });
-    } catch {
-      resolve(false);
-    }
-  });
+  const opened = openInBrowser(file, env);
   return { file, opened };
-}
-
-function opener(env: NodeJS.ProcessEnv): string[] {
-  if (env.AIRLOCK_BROWSER) return [env.AIRLOCK_BROWSER];
-  if (process.platform === 'darwin') return ['open'];
-  if (process.platform === 'win32') return ['cmd', '/c', 'start', '""'];
-  return ['xdg-open'];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ServerStateSchema } from '../engine/decision.js';
 import type { ServerConfig, ServerRecord } from '../engine/store/index.js';
+import type { SignInState } from '../host/oauth/index.js';
 
 const MASK = '***';
 
@@ -19,13 +20,20 @@ export const ServersListJsonSchema = z.array(
     /** From the controller's record; null until the Host has seen the server. */
     state: ServerStateSchema.nullable(),
     generation: z.number().int().nullable(),
+    /** A remote server's endpoint, its header names (values are never shown) and its sign-in; absent for a local server. */
+    url: z.string().optional(),
+    transport: z.enum(['streamable-http', 'sse']).optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    signInState: z.enum(['signed-in', 'expired', 'signed-out', 'not-needed']).optional(),
   }),
 );
 export type ServersListJson = z.infer<typeof ServersListJsonSchema>;
 
-export function serversListJson(servers: ReadonlyArray<{ config: ServerConfig; record: ServerRecord | undefined }>): ServersListJson {
+type ListedServer = { config: ServerConfig; record: ServerRecord | undefined; signInState?: SignInState | undefined };
+
+export function serversListJson(servers: ReadonlyArray<ListedServer>): ServersListJson {
   return ServersListJsonSchema.parse(
-    servers.map(({ config, record }) => ({
+    servers.map(({ config, record, signInState }) => ({
       name: config.name,
       command: config.command,
       args: config.args,
@@ -36,16 +44,25 @@ export function serversListJson(servers: ReadonlyArray<{ config: ServerConfig; r
       createdAt: config.createdAt,
       state: record?.state ?? null,
       generation: record?.generation ?? null,
+      ...(config.remote
+        ? { url: config.remote.url, transport: config.remote.transport, headers: remoteHeaderMasks(config), signInState: signInState ?? 'not-needed' }
+        : {}),
     })),
   );
 }
 
-export function serversListText(servers: ReadonlyArray<{ config: ServerConfig; record: ServerRecord | undefined }>): string {
-  if (servers.length === 0) return 'no servers configured. Add one with: airlock servers add NAME [--secret KEY]... -- COMMAND [ARGS...]\n';
+export function serversListText(servers: ReadonlyArray<ListedServer>): string {
+  if (servers.length === 0) return 'no servers configured. Add one with: airlock servers add NAME [--secret KEY]... -- COMMAND [ARGS...] (or --url URL for a remote one)\n';
   return servers
-    .map(({ config, record }) => {
+    .map(({ config, record, signInState }) => {
       const status = record === undefined ? 'not started yet' : `${record.state}, generation ${record.generation}`;
-      const lines = [`${config.name} (${status})`, `  command: ${commandLine(config)}`];
+      const lines = [`${config.name} (${status})`];
+      if (config.remote) {
+        lines.push(`  url: ${config.remote.url} (${config.remote.transport})`);
+        const headers = Object.entries(remoteHeaderMasks(config)).map(([name, value]) => `${name}: ${value}`);
+        if (headers.length > 0) lines.push(`  headers: ${headers.join(', ')}`);
+        lines.push(`  sign-in: ${SIGN_IN_TEXT[signInState ?? 'not-needed'](config.name)}`);
+      } else lines.push(`  command: ${commandLine(config)}`);
       if (Object.keys(config.env).length > 0) lines.push(`  env: ${literalEnv(config).join(' ')}`);
       if (Object.keys(config.envFrom).length > 0) lines.push(`  env-from: ${envFromText(config).join(' ')}`);
       if (config.secretKeys.length > 0) lines.push(`  secrets: ${secretsText(config).join(' ')}`);
@@ -59,13 +76,29 @@ export function serversListText(servers: ReadonlyArray<{ config: ServerConfig; r
 export function addedText(config: ServerConfig, replaced: boolean): string {
   const env = [...literalEnv(config), ...envFromText(config), ...secretsText(config)];
   const envPart = env.length === 0 ? '' : ` with ${env.join(' ')}`;
-  return `${replaced ? 'replaced' : 'added'} server "${config.name}": ${commandLine(config)}${envPart}; its tools ${
+  const headers = config.remote ? Object.keys(remoteHeaderMasks(config)).map((name) => `${name}: ${MASK}`) : [];
+  const what = config.remote ? `${config.remote.url}${headers.length > 0 ? ` with headers ${headers.join(', ')}` : ''}` : `${commandLine(config)}${envPart}`;
+  return `${replaced ? 'replaced' : 'added'} server "${config.name}": ${what}; its tools ${
     config.approveOnFirstList ? 'will be pinned as approved the first time it lists them (--approve)' : 'will be held until you review them'
   }\n`;
 }
 
-export function commandLine(config: Pick<ServerConfig, 'command' | 'args'>): string {
+/** The command with its arguments, or a remote server's URL. */
+export function commandLine(config: Pick<ServerConfig, 'command' | 'args' | 'remote'>): string {
+  if (config.remote) return config.remote.url;
   return [config.command, ...config.args].map(shellQuote).join(' ');
+}
+
+const SIGN_IN_TEXT: Record<SignInState, (name: string) => string> = {
+  'signed-in': () => 'signed in',
+  expired: (name) => `expired: sign in again with: airlock servers login ${name}`,
+  'signed-out': (name) => `signed out: sign in with: airlock servers login ${name}`,
+  'not-needed': () => 'none asked for',
+};
+
+/** A remote server's headers, plain values shown and secret ones as ***. */
+function remoteHeaderMasks(config: ServerConfig): Record<string, string> {
+  return { ...(config.remote?.headers ?? {}), ...Object.fromEntries((config.remote?.secretHeaders ?? []).map((name) => [name, MASK])) };
 }
 
 function firstListing(config: ServerConfig): string {

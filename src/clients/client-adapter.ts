@@ -78,8 +78,22 @@ export interface ClientServerEntry {
   unsupported?: string[];
   /** remote: the URL. */
   url?: string;
+  /** remote: how the client reaches it and which of its keys Airlock takes over when routing it. */
+  remote?: RemoteEntryDetails;
   /** The client is told not to start it (Cline `disabled`, Codex `enabled = false`). */
   disabled?: boolean;
+}
+
+/** What a remote entry says beyond its URL. */
+export interface RemoteEntryDetails {
+  /** The transport the client would use; undefined when its `type` names one Airlock does not speak (`type` says which). */
+  transport: 'streamable-http' | 'sse' | undefined;
+  /** The `type` as written, if any. */
+  type?: string;
+  /** Request headers as written (values may be interpolations), in a prototype-free object. */
+  headers: Record<string, string>;
+  /** Keys (relative to the entry) that only a remote entry has: its URL key, headers, type. Routing removes them. */
+  ownKeys: DocPath[];
 }
 
 /** How a routed entry starts Airlock instead of the server: `command args… connect NAME`. */

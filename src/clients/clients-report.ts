@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { ClientDirs } from './client-adapter.js';
 import { displayCommand } from './command-display.js';
+import { looksSecretSegment } from './entry-routing.js';
 import type { ScannedClient, ScannedServer } from './client-scan.js';
 
 /**
@@ -46,11 +47,12 @@ function serverJson(server: ScannedServer): Record<string, unknown> {
   };
 }
 
-/** URLs can carry credentials (user:pass@, ?token=): only scheme, host and path are shown. */
+/** URLs can carry credentials (user:pass@, ?token=, a key as a path segment): only scheme, host and path are shown, key-like segments as ***. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+    const pathname = parsed.pathname.split('/').map((segment) => (looksSecretSegment(segment) ? '***' : segment)).join('/');
+    return `${parsed.protocol}//${parsed.host}${pathname}`;
   } catch {
     return '(not a valid URL)';
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ClientServerEntry, DocPath, EntryEdit, Launcher } from './client-adapter.js';
+import type { ClientServerEntry, DocPath, EntryEdit, Launcher, RemoteEntryDetails } from './client-adapter.js';
 import { ClientShapeError } from './client-adapter.js';
 
 /**
@@ -23,10 +23,20 @@ export interface StandardReadOptions {
   unsupportedKeys?: readonly string[];
   /** How the client marks an entry it does not start. */
   isDisabled?: (entry: Record<string, unknown>) => boolean;
+  /** The transport a URL key means when the entry has no `type` (default: streamable HTTP, which falls back to SSE). */
+  urlTransports?: Readonly<Record<string, RemoteTransport>>;
+  /** Where a remote entry keeps its request headers (default `headers`). */
+  headersPath?: DocPath;
+  /** Keys of a remote entry that leave it where it is: the key, and why (an OAuth block the client runs itself…). */
+  remoteUnsupported?: Readonly<Record<string, string>>;
 }
+
+type RemoteTransport = 'streamable-http' | 'sse';
 
 const DEFAULT_URL_KEYS = ['url'];
 const DEFAULT_REMOTE_TYPES = ['http', 'sse', 'streamable-http', 'streamableHttp'];
+/** The `type` values clients use for a remote server, and the transport each means. */
+const TRANSPORT_OF_TYPE: Readonly<Record<string, RemoteTransport>> = { http: 'streamable-http', 'streamable-http': 'streamable-http', streamableHttp: 'streamable-http', sse: 'sse' };
 
 /** The entries of a `{ name: entry }` map at `containerPath` (missing: none; not an object: an error naming it). */
 export function readServerMap(document: unknown, containerPath: DocPath, options: StandardReadOptions = {}): ClientServerEntry[] {
@@ -44,7 +54,7 @@ export function readStandardEntry(raw: unknown, where: Pick<ClientServerEntry, '
   const urlKey = (options.urlKeys ?? DEFAULT_URL_KEYS).find((key) => typeof raw[key] === 'string');
   const type = typeof raw.type === 'string' ? raw.type : undefined;
   if (urlKey !== undefined || (type !== undefined && (options.remoteTypes ?? DEFAULT_REMOTE_TYPES).includes(type))) {
-    return { ...where, transport: 'remote', url: urlKey === undefined ? undefined : String(raw[urlKey]), disabled };
+    return readRemoteEntry(raw, where, urlKey, type, disabled, options);
   }
   const parsed = StandardEntrySchema.safeParse(raw);
   const unsupported = (options.unsupportedKeys ?? []).filter((key) => raw[key] !== undefined).map((key) => `it sets "${key}"`);
@@ -66,12 +76,66 @@ export function readStandardEntry(raw: unknown, where: Pick<ClientServerEntry, '
   };
 }
 
+function readRemoteEntry(
+  raw: Record<string, unknown>,
+  where: Pick<ClientServerEntry, 'id' | 'name' | 'path'>,
+  urlKey: string | undefined,
+  type: string | undefined,
+  disabled: boolean,
+  options: StandardReadOptions,
+): ClientServerEntry {
+  const headersPath = options.headersPath ?? ['headers'];
+  const rawHeaders = valueAt(raw, headersPath);
+  const unsupported = Object.entries(options.remoteUnsupported ?? {}).filter(([key]) => raw[key] !== undefined).map(([, reason]) => reason);
+  let headers: Record<string, string> = {};
+  if (rawHeaders !== undefined) {
+    if (isPlainObject(rawHeaders) && Object.values(rawHeaders).every((value) => typeof value === 'string')) {
+      // Entries, not a copy by assignment: a header named "__proto__" must be seen (and refused), not dropped.
+      headers = Object.fromEntries(Object.entries(rawHeaders)) as Record<string, string>;
+    } else unsupported.push(`"${headersPath.join('.')}" is not an object of header names and text values`);
+  }
+  // Every URL key the entry has: a client that finds a second one (Gemini CLI's url beside httpUrl) would still use it.
+  const ownKeys: DocPath[] = (options.urlKeys ?? DEFAULT_URL_KEYS).filter((key) => raw[key] !== undefined).map((key) => [key]);
+  if (type !== undefined) ownKeys.push(['type']);
+  if (rawHeaders !== undefined) {
+    // A parent that holds nothing but the headers (Continue's requestOptions) goes with them.
+    const parent = headersPath.length > 1 ? valueAt(raw, headersPath.slice(0, -1)) : undefined;
+    ownKeys.push(isPlainObject(parent) && Object.keys(parent).length === 1 ? headersPath.slice(0, -1) : headersPath);
+  }
+  const transport = type === undefined ? (urlKey === undefined ? undefined : (options.urlTransports?.[urlKey] ?? 'streamable-http')) : TRANSPORT_OF_TYPE[type];
+  const remote: RemoteEntryDetails = { transport, ...(type === undefined ? {} : { type }), headers, ownKeys };
+  return {
+    ...where,
+    transport: 'remote',
+    url: urlKey === undefined ? undefined : String(raw[urlKey]),
+    disabled,
+    remote,
+    ...(unsupported.length > 0 ? { unsupported } : {}),
+  };
+}
+
+/**
+ * Routes a remote entry: it runs the launcher like a stdio one, and loses what only a remote entry has
+ * (its URL, headers and remote `type`; a `type` becomes `stdioType`, or goes when that is null).
+ */
+export function remoteRouteEdits(entry: ClientServerEntry, launcher: Launcher, server: string, stdioType: string | null = 'stdio'): EntryEdit[] {
+  const edits: EntryEdit[] = [
+    { path: ['command'], value: launcher.command },
+    { path: ['args'], value: [...launcher.args, server] },
+  ];
+  for (const key of entry.remote?.ownKeys ?? []) {
+    edits.push({ path: key, value: key.length === 1 && key[0] === 'type' && stdioType !== null ? stdioType : undefined });
+  }
+  return edits;
+}
+
 /**
  * Routes a standard entry: `command` becomes the launcher, `args` its arguments and the server's
  * name, and `env` leaves the file (the Host starts the server with it, secrets from its store).
  * Every other key stays where it is.
  */
 export function standardRouteEdits(entry: ClientServerEntry, launcher: Launcher, server: string): EntryEdit[] {
+  if (entry.transport === 'remote') return remoteRouteEdits(entry, launcher, server);
   const edits: EntryEdit[] = [
     { path: ['command'], value: launcher.command },
     { path: ['args'], value: [...launcher.args, server] },

@@ -59,7 +59,8 @@ export function proposeInstall(
       client: file.adapter.id,
       clientName: file.adapter.displayName,
       path: file.file.ref.path,
-      diff: redactedDiff(file.file.ref.path, file.file.text, file.after, file.routes.flatMap((route) => sensitiveValues(route.entry))),
+      // Every entry of the file, routed or not: the diff's context lines can show a neighbour's secrets.
+      diff: redactedDiff(file.file.ref.path, file.file.text, file.after, file.file.servers.flatMap((server) => sensitiveValues(server.entry))),
       routes: file.routes.map((route) => ({ name: route.entry.name, server: route.server, secretKeys: Object.keys(route.import.secrets).sort() })),
     })),
     skipped: plan.skipped.map((s) => ({ client: s.adapter.id, path: s.file.ref.path, name: s.entry.name, reason: s.reason })),

@@ -5,6 +5,7 @@ import type { InstallPlan } from '../clients/install-plan.js';
 import { appendAuditEvent } from '../engine/audit/index.js';
 import { getServerConfig, parseServerConfig, putServerConfig, SERVER_NAME_PATTERN, type ServerConfig, type Store } from '../engine/store/index.js';
 import type { SecretVault } from './secret-vault.js';
+import { remoteSecretValues, secretHeaderKey } from './server-registration.js';
 
 /**
  * Bringing servers found in client configs into Airlock's registry. An entry keeps its name
@@ -41,6 +42,20 @@ export class ServerImportNamer {
 
   private sameServer(config: ServerConfig, serverImport: ServerImport): boolean {
     const stored = this.secrets.get(config.name);
+    if (config.remote !== undefined || serverImport.remote !== undefined) {
+      const remote = config.remote;
+      const wanted = serverImport.remote;
+      return (
+        remote !== undefined &&
+        wanted !== undefined &&
+        remote.url === wanted.url &&
+        remote.transport === wanted.transport &&
+        remote.oauthClientId === undefined &&
+        isDeepStrictEqual(remote.headers, wanted.headers) &&
+        isDeepStrictEqual([...remote.secretHeaders].sort(), Object.keys(serverImport.secrets).sort()) &&
+        Object.entries(serverImport.secrets).every(([header, value]) => stored[secretHeaderKey(header)]?.reveal() === value)
+      );
+    }
     return (
       config.command === serverImport.command &&
       isDeepStrictEqual(config.args, serverImport.args) &&
@@ -96,20 +111,27 @@ export function importPlannedServers(store: Store, secrets: SecretVault, plan: I
         summary.reused.push(name);
         continue;
       }
+      const remote = serverImport.remote;
       const config = parseServerConfig({
         name,
         command: serverImport.command,
         args: serverImport.args,
         env: serverImport.env,
         envFrom: serverImport.envFrom,
-        secretKeys,
+        // A remote server's secrets are header values, named in remote.secretHeaders instead.
+        secretKeys: remote === undefined ? secretKeys : [],
         approveOnFirstList: approveCurrent,
+        ...(remote === undefined ? {} : { remote: { url: remote.url, transport: remote.transport, headers: remote.headers, secretHeaders: secretKeys } }),
         createdAt: new Date().toISOString(),
       });
       putServerConfig(store, config);
-      if (secretKeys.length > 0) secrets.replaceServer(name, serverImport.secrets);
-      // The command only: arguments and variable values can hold tokens.
-      appendAuditEvent(store, { type: 'server.added', server: name, detail: { command: config.command, importedFrom: client, approveOnFirstList: approveCurrent, secrets: secretKeys.length } });
+      if (secretKeys.length > 0) {
+        // A remote server's header values sit under the keys the Host reads them back from (server-registration.ts).
+        secrets.replaceServer(name, remote === undefined ? serverImport.secrets : remoteSecretValues(serverImport.secrets));
+      }
+      // The command, or the URL's origin only: arguments, variable values and URL paths can hold tokens.
+      const what: Record<string, string> = remote === undefined ? { command: config.command } : { transport: remote.transport, origin: new URL(remote.url).origin };
+      appendAuditEvent(store, { type: 'server.added', server: name, detail: { ...what, importedFrom: client, approveOnFirstList: approveCurrent, secrets: secretKeys.length } });
       summary.added.push(name);
     }
   });

@@ -1,3 +1,4 @@
+import type { SignOutResult } from './oauth/index.js';
 import net from 'node:net';
 import { z } from 'zod';
 import type { BypassingServer } from '../clients/bypass-watch.js';
@@ -18,6 +19,8 @@ export interface ServerSummary {
   generation: number;
   held: number;
   pendingCalls: number;
+  /** False once the server was removed: its approvals and history stay, nothing starts it. */
+  configured?: boolean;
 }
 
 export interface ToolState {
@@ -56,6 +59,9 @@ export interface HostControl {
   allowOnce(holdId: string, by?: string): { allowed: HoldView } | Promise<{ allowed: HoldView }>;
   /** A recent call's arguments as the window shows them (redacted of the server's secrets), for `airlock review`. */
   callArguments(callId: string): CallArguments | Promise<CallArguments>;
+  /** Signs the Host in to a remote server (`servers login` while a Host runs): it opens the browser, and its calls held for a sign-in go on. */
+  signIn(server: string): Promise<{ outcome: 'signed-in' | 'not-needed' }>;
+  signOut(server: string): Promise<SignOutResult>;
 }
 
 export interface CallArguments {
@@ -80,6 +86,8 @@ const ControlRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: z.number(), method: z.literal('revert'), params: z.object({ server: z.string(), to: z.number().int(), hash: z.string() }) }),
   z.object({ id: z.number(), method: z.literal('callArguments'), params: z.object({ callId: z.string().min(1).max(100) }) }),
   z.object({ id: z.number(), method: z.literal('allowOnce'), params: z.object({ holdId: z.string().min(1).max(100), by: z.string().max(100).optional() }) }),
+  z.object({ id: z.number(), method: z.literal('signIn'), params: z.object({ server: z.string() }) }),
+  z.object({ id: z.number(), method: z.literal('signOut'), params: z.object({ server: z.string() }) }),
 ]);
 type ControlRequest = z.infer<typeof ControlRequestSchema>;
 
@@ -142,6 +150,10 @@ function dispatch(host: HostControl, r: ControlRequest): unknown {
       return host.revert(r.params.server, r.params.to, r.params.hash);
     case 'allowOnce':
       return host.allowOnce(r.params.holdId, r.params.by);
+    case 'signIn':
+      return host.signIn(r.params.server);
+    case 'signOut':
+      return host.signOut(r.params.server);
     case 'callArguments':
       return host.callArguments(r.params.callId);
   }
@@ -246,5 +258,11 @@ export class RemoteHostControl implements HostControl {
   }
   callArguments(callId: string) {
     return this.call<CallArguments>('callArguments', { callId });
+  }
+  signIn(server: string) {
+    return this.call<{ outcome: 'signed-in' | 'not-needed' }>('signIn', { server });
+  }
+  signOut(server: string) {
+    return this.call<SignOutResult>('signOut', { server });
   }
 }

@@ -21,6 +21,8 @@ import { REPLY_ENVELOPE_DEPTH, type ApproveTarget, type HostControl } from './co
 import type { Host } from './host.js';
 import type { SecretCipher, SecretVault } from './secret-vault.js';
 import { exportReceipts } from './receipts-export.js';
+import { SecretStore } from './secret-store.js';
+import { addServerFromWindow, removeServerFromWindow } from './server-edits.js';
 import { SigningKey } from './signing-key.js';
 
 // Answers are typed loosely here and checked against the contract at runtime (parseHostApiResult):
@@ -112,6 +114,9 @@ export class HostApiService {
       'trust.changed': (e: object) => send({ type: 'trust.changed', ...e }),
       'surface.changed': (e: object) => send({ type: 'surface.changed', ...e }),
       'clients.bypassing': (e: object) => send({ type: 'clients.bypassing', ...e }),
+      'servers.changed': (e: object) => send({ type: 'servers.changed', ...e }),
+      'auth.required': (e: object) => send({ type: 'auth.required', ...e }),
+      'auth.restored': (e: object) => send({ type: 'auth.restored', ...e }),
     } as const;
     const on = host.on.bind(host) as unknown as (name: string, fn: (e: never) => void) => void;
     const off = host.off.bind(host) as unknown as (name: string, fn: (e: never) => void) => void;
@@ -123,6 +128,8 @@ export class HostApiService {
 
   private buildHandlers(): Handlers {
     const { host, store, home, clientDirs, env, secrets, clientLauncher } = this.options;
+    // The same vault the Host starts servers with (host.ts): the keychain in the app, else the 0600 file.
+    const openVault = (): SecretVault => secrets ?? SecretStore.open(home);
     return {
       status: () => host.status(),
       servers: () => host.servers(),
@@ -141,7 +148,10 @@ export class HostApiService {
           command: config?.command ?? null,
           commandLine: config ? displayCommand(config.command, config.args) : null,
           envKeys: config ? [...Object.keys(config.env), ...Object.keys(config.envFrom)].sort() : [],
-          secretKeys: config ? [...config.secretKeys].sort() : [],
+          secretKeys: config?.remote ? [...config.remote.secretHeaders].sort() : config ? [...config.secretKeys].sort() : [],
+          url: config?.remote?.url ?? null,
+          transport: config?.remote?.transport ?? 'stdio',
+          signInState: host.signInState(server),
           tools: host.tools(server),
           quarantinedItems: listQuarantinedItems(store, server).map(({ kind, key, reason }) => ({ kind, key, reason })),
           generations,
@@ -158,6 +168,21 @@ export class HostApiService {
       revert: ({ server, to, hash }) => host.revert(server, to, hash),
       allowOnce: ({ holdId }) => host.allowOnce(holdId, 'the Airlock window'),
       bypassing: () => host.bypassing(),
+      addServer: (params) => {
+        const added = addServerFromWindow(store, openVault, params);
+        host.emit('servers.changed', { server: added.name, change: 'added' });
+        return added;
+      },
+      removeServer: ({ server }) => {
+        const removed = removeServerFromWindow(store, openVault, clientDirs, server, () => host.oauthVault());
+        host.emit('servers.changed', { server, change: 'removed' });
+        return removed;
+      },
+      signIn: async ({ server }) => ({ outcome: (await host.signIn(server)).outcome, signInState: host.signInState(server) }),
+      signOut: async ({ server }) => {
+        const { forgotten, revocation } = await host.signOut(server);
+        return { forgotten, revocation, signInState: host.signInState(server) };
+      },
       clientsList: () => clientsListJson(scanClients(clientDirs), clientDirs),
       clientsInstallPreview: ({ clients }) => {
         const proposal = proposeInstall(store, home, clientDirs, clients, env, secrets, clientLauncher);
@@ -198,6 +223,7 @@ export class HostApiService {
         ...verifyAuditChainStep(store, { checked, ...(head === undefined ? {} : { head }) }, limit ?? 2_000, SigningKey.trustedFingerprints(home)),
         total: countAuditEvents(store),
       }),
+      logKey: () => ({ fingerprint: SigningKey.publicInfo(home)?.fingerprint ?? null }),
       receiptsExport: ({ server, decision, limit }) => {
         const seqs = listAuditEvents(store, { newestFirst: true, limit: limit ?? 100, ...(server === undefined ? {} : { server }), ...(decision === undefined ? {} : { decision }) }).map((e) => e.seq);
         if (seqs.length === 0) throw new HostApiError('no event matches: nothing to export');

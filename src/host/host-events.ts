@@ -16,6 +16,12 @@ export interface HostEvents {
   'surface.changed': [{ server: string; liveHash: string; approvedHash: string | null; severity: string; decision: string }];
   /** Client config entries that start a server without Airlock: newly seen ones, and ones no longer there. */
   'clients.bypassing': [{ appeared: BypassingServer[]; gone: BypassingServer[] }];
+  /** A server was added to or removed from the registry through the HostApi. */
+  'servers.changed': [{ server: string; change: 'added' | 'removed' }];
+  /** A remote server's sign-in lapsed: its calls are held until the user signs in again (`reason` says how). */
+  'auth.required': [{ server: string; reason: string }];
+  /** A remote server is signed in again: its held calls went on. */
+  'auth.restored': [{ server: string }];
   log: [string];
 }
 
@@ -30,6 +36,8 @@ export interface HoldView {
   client: string | null;
   /** The held call's row in the Live view (its arguments, redacted, via callDetail). */
   callId: string | null;
+  /** Why it waits when not for your review: a remote server's lapsed sign-in, and how to sign in again. */
+  reason?: string;
   openedAt: string;
   expiresAt: string;
 }

@@ -6,7 +6,7 @@ import type { ClientDirs, Launcher } from '../clients/client-adapter.js';
 import { ApprovalRefusedError } from '../engine/controller/server-controller.js';
 import { TrustRegistry } from '../engine/controller/trust-registry.js';
 import type { ServerState } from '../engine/decision.js';
-import type { GateRules, RequestJudgement } from '../engine/gate/gate.js';
+import type { GateRules, ItemStatus, RequestJudgement } from '../engine/gate/gate.js';
 import type { JudgedCall } from '../engine/gate/judged-methods.js';
 import { verdict, type Verdict } from '../engine/gate/verdict.js';
 import { acquireHomeLock, openStore, type HomeLock, type Store } from '../engine/store/index.js';
@@ -15,8 +15,16 @@ import type { ItemKind, Surface } from '../engine/surface.js';
 import { hostSocketPath, listenHostSocket, readHello, writeHelloReply, type Hello } from '../proxy/local-socket.js';
 import { RelaySession } from '../proxy/relay-session.js';
 import { UpstreamStdio } from '../proxy/upstream-stdio.js';
+import type { Upstream } from '../proxy/upstream.js';
+import type { ServerConfig } from '../engine/store/server-configs.js';
+import { OAuthVault, systemOpener, type AuthorizationOpener, type SignInResult, type SignInState, type SignOutResult } from './oauth/index.js';
+import { remoteUpstream } from './remote-upstream.js';
+import { signInToRemote, signOutOfRemote } from './remote-sign-in.js';
+import { SignInWatch } from './sign-in-watch.js';
+import type { Secret } from './secret.js';
 import { AuditBatcher } from './audit-batcher.js';
-import { CallLog, redactValue, type CallRecord } from './call-log.js';
+import { CallLog, newCallId, redactValue, type CallRecord } from './call-log.js';
+import { AUDIT_NAME_CHARS, auditText, callsFromAudit, withCallFields } from './call-audit.js';
 import { serveControl, type ApproveTarget, type CallArguments, type HostControl, type ServerSummary, type ToolState } from './control.js';
 import { startControlHttp, type ControlHttp } from './control-http.js';
 import { HostApiService } from './host-api-service.js';
@@ -25,7 +33,7 @@ import { writeControlEndpoint, removeControlEndpoint, defaultRendererDir } from 
 import { controlToken } from './control-token.js';
 import { listenPreferring, rememberControlPort } from './control-port.js';
 import { DEFAULT_HOLD_TIMEOUT_MS, HoldBook } from './hold-book.js';
-import { holdAnswerer } from './hold-answerer.js';
+import { allowedOnce, holdAnswerer } from './hold-answerer.js';
 import type { HostEvents, HoldView } from './host-events.js';
 import { reviewItems, type ReviewItem } from './review-items.js';
 import { quarantineEntries } from './quarantine-entries.js';
@@ -69,6 +77,10 @@ export interface HostOptions {
   responseChecks?: ResponseCheckPolicy;
   /** What client entries routed through Airlock run (default: this Node and bin/airlock.js; the desktop app passes appLauncher). */
   clientLauncher?: () => Launcher;
+  /** Seals remote servers' sign-ins (the desktop app passes the keychain's cipher); without it, the home's 0600 file key. */
+  oauthCipher?: SecretCipher;
+  /** Shows a sign-in's consent page: Electron's shell.openExternal in the app; default the system opener (or AIRLOCK_BROWSER). */
+  openBrowser?: AuthorizationOpener;
 }
 
 const DRAIN_MS = 10_000;
@@ -91,11 +103,14 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private stopping: Promise<void> | null = null;
   private readonly checkpointTimer: NodeJS.Timeout;
   private bypassWatch: BypassWatch | null = null;
-  /** Recent calls for the window, in memory only. */
+  /** Recent calls for the window: in memory, seeded at start from the audit log (without contents). */
   readonly calls = new CallLog();
   private readonly callIds = new WeakMap<JudgedCall, string>();
   private readonly holdCalls = new Map<string, string>();
   private readonly gateRules: GateRules;
+  private oauth: OAuthVault | null = null;
+  /** Remote servers whose calls wait for a person to sign in again. */
+  readonly signIns: SignInWatch;
 
   private constructor(
     readonly home: string,
@@ -106,6 +121,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     super();
     this.registry = new TrustRegistry(store);
     this.gateRules = hostGateRules(options.responseChecks);
+    this.signIns = new SignInWatch(() => this.oauthVault(), (server, reason) => this.signInChanged(server, reason));
     this.api = new HostApiService({
       host: this,
       store,
@@ -129,6 +145,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     try {
       store = openStore(options.home);
       const host = new Host(options.home, store, lock, options);
+      host.seedCalls();
       if (options.listen !== false) host.server = await listenHostSocket(options.home, (socket) => void host.accept(socket));
       if (options.clients !== undefined) host.watchClients(options.clients, options.clientWatchMs);
       if (options.port !== undefined) {
@@ -142,6 +159,15 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       store?.close();
       lock.release();
       throw error;
+    }
+  }
+
+  /** The Live view's rows from before this start, read back from the audit log; a log it cannot read leaves them empty. */
+  private seedCalls(): void {
+    try {
+      this.calls.seed(callsFromAudit(this.store));
+    } catch (error) {
+      this.log(`could not read the recent calls back from the audit log (${(error as Error).message}); the Live view starts empty. Check the log with: airlock audit verify`);
     }
   }
 
@@ -161,7 +187,8 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       this.http?.close();
       if (this.http) removeControlEndpoint(this.home);
       this.bypassWatch?.stop();
-      this.holds.denyWhere(() => true, 'the Airlock host is stopping; the held call was denied. Start it again and retry.');
+      this.signIns.stop();
+      this.holds.denyWhere(() => true, 'the Airlock host is stopping; the held call was denied. Start it again and retry.', 'hold-host-stopped');
       const deadline = Date.now() + DRAIN_MS;
       while ([...this.sessions].some((s) => s.inFlight > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await Promise.all([...this.sessions].map((s) => s.close('the Airlock host stopped')));
@@ -214,10 +241,11 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   }
 
   servers(): ServerSummary[] {
-    const names = new Set([...listServerConfigs(this.store).map((c) => c.name), ...this.registry.states().map((s) => s.name)]);
+    const configured = new Set(listServerConfigs(this.store).map((c) => c.name));
+    const names = new Set([...configured, ...this.registry.states().map((s) => s.name)]);
     return [...names].sort().map((name) => {
       const c = this.registry.controller(name);
-      return { name, state: c.state, generation: c.generation, held: this.review(name).filter(isUndecided).length, pendingCalls: this.holds.list(name).length };
+      return { name, state: c.state, generation: c.generation, held: this.review(name).filter(isUndecided).length, pendingCalls: this.holds.list(name).length, configured: configured.has(name) };
     });
   }
 
@@ -334,16 +362,15 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     if (!config) throw new Error(`there is no server named "${hello.server}" in ${this.home}. Add it with: airlock servers add ${hello.server} -- COMMAND [ARGS…]`);
     const secrets = (this.options.secrets ?? SecretStore.open(this.home)).get(config.name);
     const secretValues = Object.values(secrets).map((secret) => secret.reveal());
-    const { env, missing } = buildServerEnv({ config, secrets, hostEnv: this.options.env ?? process.env, ...(hello.path ? { clientPath: hello.path } : {}) });
-    if (missing.length > 0) throw new Error(describeMissingEnv(config, missing));
-    const upstream = new UpstreamStdio({
-      command: config.command,
-      args: config.args,
-      env,
-      cwd: hello.cwd,
-      ...(this.options.maxFrameBytes ? { maxFrameBytes: this.options.maxFrameBytes } : {}),
-      redact: (text) => redactSecrets(text, Object.values(secrets)),
-    });
+    const upstream = config.remote
+      ? remoteUpstream(config, secrets, {
+          oauthVault: this.oauthVault(),
+          authRequired: (reason) => this.signIns.note(config.name, reason),
+          env: this.options.env ?? process.env,
+          ...(this.options.maxFrameBytes ? { maxFrameBytes: this.options.maxFrameBytes } : {}),
+          log: (message) => this.log(message),
+        })
+      : this.stdioUpstream(config, secrets, hello);
     writeHelloReply(socket, { hello: 'ok' });
     const name = config.name;
     // Why this session's last listing could not be pinned (ambiguous, unparseable, no answer): calls wait for a clean one.
@@ -357,14 +384,18 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
           const ctx = { ...this.registry.gateContext(name), rules: this.gateRules, secrets: secretValues };
           // Fail closed: a Host that can no longer write its log, or a session whose server cannot be pinned, answers no call.
           if (this.audit.broken) return { ...ctx, unavailable: `Airlock cannot write its audit log (${this.audit.broken.message}). Check the disk and restart Airlock.` };
+          // A lapsed sign-in holds calls until the user signs in: the server cannot be listed meanwhile, so an item
+          // not seen yet waits too; after the sign-in each is judged again as usual (sign-in-watch.ts).
+          if (config.remote && this.signIns.lapse(name) !== undefined) return { ...ctx, itemStatus: (kind, key) => heldForSignIn(ctx.itemStatus(kind, key)) };
           if (listingFailure) return { ...ctx, unavailable: `Airlock could not pin what "${name}" lists now (${listingFailure}); its calls are refused until it lists cleanly` };
           return ctx;
         },
         judged: (judgement) => this.judged(name, session, judgement, secretValues),
         hold: (judgement) => this.hold(name, session, judgement),
         finished: (call, v, response, latencyMs) => {
-          this.audit.append({ type: 'call.finished', server: name, tool: call.key, decision: v.decision, rule: v.rule, response, ...(v.findings ? { findings: [...v.findings] } : {}), detail: { method: call.method, code: v.code, latencyMs: Math.round(latencyMs * 1000) / 1000 } });
           const id = this.callIds.get(call);
+          const detail = { method: call.method, code: v.code, latencyMs: Math.round(latencyMs * 1000) / 1000 };
+          this.audit.append({ type: 'call.finished', server: name, tool: call.key, decision: v.decision, rule: v.rule, response, ...(v.findings ? { findings: [...v.findings] } : {}), detail: id === undefined ? detail : withCallFields(detail, { callId: id }) });
           const record = id === undefined ? undefined : this.calls.finished(id, latencyMs, redactValue(v.rewritten ?? response, secretValues));
           if (record) this.emit('call.finished', { server: name, sessionId: session.id, method: call.method, key: call.key, decision: v.decision, latencyMs, call: record });
         },
@@ -392,7 +423,72 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       this.holds.denyWhere((h) => h.sessionId === session.id, 'the client disconnected while its call was held');
     });
     session.start();
-    this.log(`session ${session.id}: a client connected to "${name}" (${config.command})`);
+    this.log(`session ${session.id}: a client connected to "${name}" (${config.remote ? config.remote.url : config.command})`);
+  }
+
+  private stdioUpstream(config: ServerConfig, secrets: Record<string, Secret>, hello: Extract<Hello, { hello: 'connect' }>): Upstream {
+    const { env, missing } = buildServerEnv({ config, secrets, hostEnv: this.options.env ?? process.env, ...(hello.path ? { clientPath: hello.path } : {}) });
+    if (missing.length > 0) throw new Error(describeMissingEnv(config, missing));
+    return new UpstreamStdio({
+      command: config.command,
+      args: config.args,
+      env,
+      cwd: hello.cwd,
+      ...(this.options.maxFrameBytes ? { maxFrameBytes: this.options.maxFrameBytes } : {}),
+      redact: (text) => redactSecrets(text, Object.values(secrets)),
+    });
+  }
+
+  /** The sealed vault of remote servers' sign-ins, opened on first use. */
+  oauthVault(): OAuthVault {
+    this.oauth ??= OAuthVault.open(this.home, this.options.oauthCipher);
+    return this.oauth;
+  }
+
+  /** 'not-needed' for a server that is not remote. */
+  signInState(server: string): SignInState {
+    return getServerConfig(this.store, server)?.remote ? this.signIns.state(server) : 'not-needed';
+  }
+
+  /** Signs in to a remote server: the consent page opens in the browser (its address also goes to the log); held calls go on after. */
+  async signIn(server: string): Promise<{ outcome: SignInResult['outcome'] }> {
+    const result = await signInToRemote({
+      config: this.remoteConfig(server),
+      oauthVault: this.oauthVault(),
+      secrets: () => this.options.secrets ?? SecretStore.open(this.home),
+      open: this.options.openBrowser ?? systemOpener(this.options.env ?? process.env),
+      print: (line) => this.log(line),
+    });
+    this.audit.append({ type: 'server.signed-in', server, detail: { outcome: result.outcome } });
+    this.signIns.recheck(server);
+    return { outcome: result.outcome };
+  }
+
+  /** Forgets a remote server's tokens (and asks the server to revoke them where it can). */
+  async signOut(server: string): Promise<SignOutResult> {
+    const result = await signOutOfRemote(this.remoteConfig(server), this.oauthVault());
+    this.audit.append({ type: 'server.signed-out', server, detail: { forgotten: result.forgotten, revocation: result.revocation } });
+    return result;
+  }
+
+  private remoteConfig(server: string): ServerConfig {
+    const config = getServerConfig(this.store, server);
+    if (!config) throw new ApprovalRefusedError(`there is no server named "${server}". See them with: airlock servers list`);
+    if (!config.remote) throw new ApprovalRefusedError(`"${server}" is a local server (it runs a command), so it has no sign-in. See the servers with: airlock servers list`);
+    return config;
+  }
+
+  /** A lapse begins (reason) or ends (null): tell the window, and let held calls go on once signed in. */
+  private signInChanged(server: string, reason: string | null): void {
+    if (reason !== null) {
+      this.log(`"${server}": calls are held: ${reason}`);
+      this.emit('auth.required', { server, reason });
+      return;
+    }
+    this.log(`"${server}": signed in again; held calls go on`);
+    this.emit('auth.restored', { server });
+    const c = this.registry.controller(server);
+    this.holds.reevaluate(server, c.state, (kind, key) => c.itemStatus(kind, key));
   }
 
   private refuse(socket: net.Socket, message: string): void {
@@ -402,11 +498,15 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   }
 
   private judged(server: string, session: RelaySession, judgement: RequestJudgement, secretValues: readonly string[]): void {
-    this.audit.append(this.registry.decisionEvent(server, judgement));
     const { verdict: v, call } = judgement;
+    // The row's id goes into the event first, so a later Host can join the call's events into its row again.
+    const id = newCallId();
+    const event = this.registry.decisionEvent(server, judgement);
+    const fields = { callId: id, client: session.clientName, sessionId: session.id, ...(v.decision === 'ALLOW' ? {} : { reason: v.reason }) };
+    this.audit.append({ ...event, detail: withCallFields(event.detail, fields) });
     const method = call?.method ?? judgement.message?.kind ?? 'invalid';
     const record = this.calls.started(
-      { server, sessionId: session.id, client: session.clientName, method, key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason },
+      { id, server, sessionId: session.id, client: session.clientName, method, key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason },
       redactValue(call?.args ?? null, secretValues),
     );
     if (call) this.callIds.set(call, record.id);
@@ -420,22 +520,27 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     const call = judgement.call;
     if (!call) return Promise.resolve(verdict('DENY', 'R3', 'hold.without-call', 'only calls can be held'));
     const callId = this.callIds.get(call);
-    const { view, final } = this.holds.open({ server, kind: call.kind, key: call.key, sessionId: session.id, client: session.clientName, callId: callId ?? null }, () => this.timeoutReason(server, call.kind, call.key));
+    const lapse = this.signIns.lapse(server);
+    const { view, final } = this.holds.open(
+      { server, kind: call.kind, key: call.key, sessionId: session.id, client: session.clientName, callId: callId ?? null, ...(lapse === undefined ? {} : { reason: lapse }) },
+      () => this.timeoutReason(server, call.kind, call.key),
+    );
     if (callId !== undefined) this.holdCalls.set(view.id, callId);
     this.emit('hold.opened', view);
-    this.log(`HOLD ${call.kind} "${call.key}" on "${server}" from ${session.clientName ?? 'an unnamed client'}: waiting for your answer. Review it with: airlock review ${server}`);
+    if (lapse !== undefined) this.log(`HOLD ${call.kind} "${call.key}" on "${server}" from ${session.clientName ?? 'an unnamed client'}: waiting for a sign-in; ${lapse}`);
+    else this.log(`HOLD ${call.kind} "${call.key}" on "${server}" from ${session.clientName ?? 'an unnamed client'}: waiting for your answer. Review it with: airlock review ${server}`);
     return final;
   }
 
   private holdResolved(view: HoldView, final: Verdict, answeredBy: string | null): void {
-    const detail = { code: final.code, holdId: view.id, client: view.client, ...(answeredBy === null ? {} : { answeredBy }) };
-    this.audit.append({ type: 'hold.resolved', server: view.server, tool: view.key, decision: final.decision, rule: final.rule, detail });
+    const callId = this.holdCalls.get(view.id);
+    this.holdCalls.delete(view.id);
+    const detail = { code: final.code, holdId: view.id, client: view.client === null ? null : auditText(view.client, AUDIT_NAME_CHARS), ...(answeredBy === null ? {} : { answeredBy }) };
+    this.audit.append({ type: 'hold.resolved', server: view.server, tool: view.key, decision: final.decision, rule: final.rule, detail: callId === undefined ? detail : withCallFields(detail, { callId, reason: final.reason }) });
     const decision = final.decision === 'ALLOW' ? 'ALLOW' : 'DENY';
     const by = holdAnswerer(final.code);
     this.emit('hold.resolved', { hold: view, decision, reason: final.reason, answeredBy: by });
-    const callId = this.holdCalls.get(view.id);
-    this.holdCalls.delete(view.id);
-    const record = callId === undefined ? undefined : this.calls.resolved(callId, decision, { by, reason: final.reason });
+    const record = callId === undefined ? undefined : this.calls.resolved(callId, decision, { by, reason: final.reason, once: allowedOnce(final.code) });
     // A denied hold never reaches the server, so no finished event would come: the row ends here.
     if (record && decision === 'DENY') this.emitDeniedHold(record);
     this.log(`${final.decision} after hold: ${final.reason}`);
@@ -451,6 +556,8 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     const item = this.registry.controller(server).snapshot.report?.items.find((i) => i.kind === kind && i.key === key);
     const worst = item?.findings[0];
     const seconds = Math.round((this.options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS) / 1000);
+    const lapse = this.signIns.lapse(server);
+    if (lapse !== undefined) return `${kind} "${key}" on "${server}" waited ${seconds} s for a sign-in and was denied: ${lapse}`;
     return `${kind} "${key}" on "${server}" was held for ${seconds} s without an answer and was denied${worst ? `: ${worst.message}` : ''}. Review it with: airlock review ${server}`;
   }
 
@@ -495,3 +602,9 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     this.emit('log', message);
   }
 }
+
+/** An item's status while its server waits for a sign-in: what would go through, or is not known yet, waits. */
+function heldForSignIn(status: ItemStatus): ItemStatus {
+  return status === 'approved' || status === 'unknown' ? 'held' : status;
+}
+

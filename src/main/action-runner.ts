@@ -30,12 +30,15 @@ export function createActionRunner(targets: ActionTargets): ActionRunner {
         case 'quarantine':
           await targets.invoke('quarantine', { server: action.server, ...itemOf(action), reason: 'quarantined from the Airlock tray' });
           return;
+        case 'sign-in':
+          await targets.invoke('signIn', { server: action.server });
+          return;
         case 'allow-once':
           for (const holdId of action.holdIds) await targets.invoke('allowOnce', { holdId });
           return;
       }
     } catch (error) {
-      const verb = action.kind === 'toggle-start-at-login' ? 'change whether it starts at login for' : action.kind === 'allow-once' ? 'let through once the call to' : action.kind;
+      const verb = action.kind === 'toggle-start-at-login' ? 'change whether it starts at login for' : action.kind === 'allow-once' ? 'let through once the call to' : action.kind === 'sign-in' ? 'sign in to' : action.kind;
       targets.report(`Airlock could not ${verb} ${targetText(action)}: ${(error as Error).message}`);
     }
   };
@@ -50,5 +53,6 @@ function targetText(action: TrayAction): string {
     return action.key === undefined ? `"${action.server}"` : `${action.itemKind ?? 'tool'} "${action.key}" on "${action.server}"`;
   }
   if (action.kind === 'allow-once') return `"${action.key}" on "${action.server}"`;
+  if (action.kind === 'sign-in') return `"${action.server}"`;
   return action.kind === 'open' ? `the ${action.view} view` : 'Airlock';
 }

@@ -14,7 +14,8 @@ import { clickableTemplate } from './clickable-menu.js';
 import { startHostForApp, stopHostBeforeQuit } from './host-lifecycle.js';
 import { registerHostApiIpc } from './ipc-host-api.js';
 import { DESKTOP_SETTINGS_FILE, STARTED_AT_LOGIN_ARG, StartAtLogin, xdgAutostart } from './login-item.js';
-import { HoldNotifier } from './notifications.js';
+import { HoldNotifier, SignInNotifier } from './notifications.js';
+import { isBrowserUrl } from './window-guards.js';
 import { secretVaultForApp } from './secret-backend.js';
 import { ensureSingleInstance } from './single-instance.js';
 import { TrayController, type TraySnapshot } from './tray-controller.js';
@@ -97,8 +98,10 @@ async function start(): Promise<void> {
       Host.start({
         ...options,
         secrets: secrets.vault,
-        // The receipt signing key is sealed with the keychain too, when there is one.
-        ...(secrets.cipher ? { keyCipher: secrets.cipher } : {}),
+        // The receipt signing key and remote servers' sign-ins are sealed with the keychain too, when there is one.
+        ...(secrets.cipher ? { keyCipher: secrets.cipher, oauthCipher: secrets.cipher } : {}),
+        // A sign-in's consent page opens in the user's browser, never in an Airlock window.
+        openBrowser: (url) => (isBrowserUrl(url) ? shell.openExternal(url.href).then(() => true, () => false) : false),
         clients: clientDirs(),
         // Packaged, RunAsNode is off: client entries run the shipped connect script with the user's Node.
         ...(app.isPackaged ? { clientLauncher: () => appLauncher({ connectScript: connectScript(home), appExecutable: process.env.APPIMAGE ?? process.execPath, home, env: process.env }) } : {}),
@@ -154,6 +157,8 @@ async function start(): Promise<void> {
     loadReview: async (server) => (await host.api.invoke('review', { server })) as ReviewItem[],
   });
   host.api.subscribe((event) => notifier.onEvent(event));
+  const signInNotifier = new SignInNotifier({ factory: { isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) }, platform: process.platform, run });
+  host.api.subscribe((event) => signInNotifier.onEvent(event));
 
   if (!background) showWindow();
 }

@@ -166,3 +166,36 @@ function uniqueItems(holds: readonly Hold[]): { kind: Hold['kind']; key: string 
 async function runInOrder(run: ActionRunner, actions: readonly TrayAction[]): Promise<void> {
   for (const action of actions) await run(action);
 }
+
+/**
+ * Says when a remote server's sign-in lapsed: its calls are held until the user signs in again.
+ * One notification per lapse (a server already announced is not announced again until it is
+ * signed in once more); Sign in on macOS and Windows, a click opens the Servers view elsewhere.
+ */
+export class SignInNotifier {
+  private readonly announced = new Set<string>();
+  private readonly shown: NotificationLike[] = [];
+
+  constructor(private readonly options: { factory: NotificationFactory; platform: NodeJS.Platform; run: ActionRunner }) {}
+
+  onEvent(event: HostApiEvent): void {
+    if (event.type === 'auth.restored') {
+      this.announced.delete(event.server);
+      return;
+    }
+    if (event.type !== 'auth.required' || this.announced.has(event.server) || !this.options.factory.isSupported()) return;
+    this.announced.add(event.server);
+    const name = plainText(event.server, 40);
+    const withButtons = PLATFORMS_WITH_ACTIONS.includes(this.options.platform);
+    const notification = this.options.factory.create({
+      title: `Airlock: sign in to ${name} again`,
+      body: `${plainText(event.reason, 200)}${withButtons ? '' : ' Click to open Servers.'}`,
+      actions: withButtons ? [{ type: 'button', text: 'Sign in' }] : [],
+    });
+    notification.on('action', () => void this.options.run({ kind: 'sign-in', server: event.server }));
+    notification.on('click', () => void this.options.run({ kind: 'open', view: 'servers' }));
+    this.shown.push(notification);
+    if (this.shown.length > KEEP_NOTIFICATIONS) this.shown.shift();
+    notification.show();
+  }
+}

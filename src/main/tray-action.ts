@@ -21,6 +21,8 @@ export type TrayAction =
   | { kind: 'quarantine'; server: string; itemKind?: ItemKind; key?: string }
   /** Lets these held calls through, once each; the item stays unapproved. */
   | { kind: 'allow-once'; server: string; key: string; holdIds: string[] }
+  /** Opens a remote server's sign-in in the browser (the Host runs it). */
+  | { kind: 'sign-in'; server: string }
   | { kind: 'toggle-start-at-login' }
   | { kind: 'quit' };
 

@@ -55,3 +55,14 @@ export function isAllowedExternal(url: string, allowList: readonly string[]): bo
     return parsed.origin === allowed.origin && (parsed.pathname === allowed.pathname || parsed.pathname.startsWith(prefix));
   });
 }
+
+/**
+ * A sign-in page the Host asks the user's browser to open (an authorization server's consent
+ * page): https, or http to this machine, with no credentials in it. Never a file, a custom
+ * scheme or anything else `shell.openExternal` would hand to another program.
+ */
+export function isBrowserUrl(url: URL): boolean {
+  if (url.username !== '' || url.password !== '') return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === '[::1]' || url.hostname === 'localhost');
+}

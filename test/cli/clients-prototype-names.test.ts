@@ -1,11 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BypassWatch, type BypassingServer } from '../../src/clients/bypass-watch.js';
 import { clientDirs } from '../../src/clients/client-dirs.js';
-import { runCli } from '../support/run-cli.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import { linuxHomeCopies } from '../clients/fixture-home.js';
 
 /**
  * Server entries named like Object.prototype's members ("__proto__", "constructor"…) are
@@ -15,22 +13,7 @@ import { makeTempDir } from '../support/temp-dir.js';
 const FIXTURE = fileURLToPath(new URL('../fixtures/clients/prototype-names/', import.meta.url));
 const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'prototype'];
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-function home() {
-  const { dir, cleanup } = makeTempDir('airlock-proto-names-');
-  cleanups.push(cleanup);
-  const userHome = path.join(dir, 'home');
-  fs.cpSync(FIXTURE, userHome, { recursive: true });
-  const airlockHome = path.join(dir, 'airlock');
-  const where = ['--user-home', userHome, '--platform', 'linux'];
-  const cli = (args: string[]) => runCli(['--home', airlockHome, ...args]);
-  const file = (relative: string) => path.join(userHome, relative);
-  return { userHome, airlockHome, where, cli, file };
-}
+const home = linuxHomeCopies(FIXTURE, 'airlock-proto-names-');
 
 interface Listed {
   clients: { id: string; files: { path: string; error?: string; servers: { name: string; status: string; routable?: boolean; reason?: string; airlockServer?: string }[] }[] }[];

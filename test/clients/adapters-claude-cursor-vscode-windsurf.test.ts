@@ -42,7 +42,13 @@ function fileRef(adapter: ClientAdapter, platform: ClientPlatform, relative: str
 
 function readFixture(adapter: ClientAdapter, platform: ClientPlatform, relative: string): ClientServerEntry[] {
   const file = fileRef(adapter, platform, relative);
-  return adapter.readServers(parseConfigText(fs.readFileSync(file.path, 'utf8'), file.format, file.path), file);
+  return adapter.readServers(parseConfigText(fs.readFileSync(file.path, 'utf8'), file.format, file.path), file).map(withoutRemoteDetails);
+}
+
+/** A remote entry's details (headers, transport, own keys) are checked in remote-entries.test.ts. */
+function withoutRemoteDetails(entry: ClientServerEntry): ClientServerEntry {
+  const { remote: _remote, ...rest } = entry;
+  return rest;
 }
 
 const MCP: DocPath = ['mcpServers'];
@@ -71,7 +77,7 @@ function routeInText(adapter: ClientAdapter, platform: ClientPlatform, relative:
 function readText(adapter: ClientAdapter, text: string): ClientServerEntry[] {
   const file = adapter.configFiles(fixtureDirs('linux', {}, []))[0];
   if (file === undefined) throw new Error(`${adapter.id} lists no user file`);
-  return adapter.readServers(parseConfigText(text, 'jsonc', file.path), file);
+  return adapter.readServers(parseConfigText(text, 'jsonc', file.path), file).map(withoutRemoteDetails);
 }
 
 const temps: string[] = [];

@@ -34,7 +34,13 @@ function fileRef(adapter: ClientAdapter, platform: ClientPlatform, relative: str
 }
 
 function readEntries(adapter: ClientAdapter, file: ConfigFileRef, text: string): ClientServerEntry[] {
-  return adapter.readServers(parseConfigText(text, file.format, file.path), file);
+  return adapter.readServers(parseConfigText(text, file.format, file.path), file).map(withoutRemoteDetails);
+}
+
+/** A remote entry's details (headers, transport, own keys) are checked in remote-entries.test.ts. */
+function withoutRemoteDetails(entry: ClientServerEntry): ClientServerEntry {
+  const { remote: _remote, ...rest } = entry;
+  return rest;
 }
 
 function stdio(container: DocPath, key: string | number, name: string, command: string, args: string[], env: Record<string, string> = {}, more: Partial<ClientServerEntry> = {}): ClientServerEntry {
@@ -63,6 +69,7 @@ const GITHUB = ['-y', '@modelcontextprotocol/server-github'];
 const WIN_NPX = 'C:\\Program Files\\nodejs\\npx.cmd';
 const WIN_FILESYSTEM = ['-y', '@modelcontextprotocol/server-filesystem', 'C:\\Users\\ada\\Documents'];
 const ZED_EXTENSION = { unsupported: ['a Zed extension starts it with a command of its own'] };
+const CODEX_BEARER = "its bearer token comes from Codex's environment (bearer_token_env_var)";
 const SETS_CWD = { unsupported: ['it sets "cwd"'] };
 const CLINE_STORAGE = 'Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json';
 const CONTINUE_PROJECT_BLOCKS = ['mcp.json', 'playwright-mcp.yaml', 'supabase.yaml'].map((name): [string, string] => ['project', `project/.continue/mcpServers/${name}`]);
@@ -212,7 +219,10 @@ const FILES: FileCase[] = [
       mcp.stdio('filesystem', WIN_NPX, WIN_FILESYSTEM, { GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_FAKE3331GeminiWin321111111111111111' }),
       mcp.stdio('github', 'npx.cmd', GITHUB, { GITHUB_PERSONAL_ACCESS_TOKEN: '${GITHUB_TOKEN}' }),
       // Not in mcp.allowed, so Gemini CLI does not connect to it.
-      mcp.remote('cloudRun', 'https://my-gcp-service.run.app/mcp', { disabled: true }),
+      mcp.remote('cloudRun', 'https://my-gcp-service.run.app/mcp', {
+        disabled: true,
+        unsupported: ['it has an "oauth" block for a sign-in Gemini CLI runs itself', 'it signs in through "authProviderType", which Gemini CLI runs itself'],
+      }),
     ],
   },
   {
@@ -232,7 +242,7 @@ const FILES: FileCase[] = [
       codex.stdio('context7', 'npx', ['-y', '@upstash/context7-mcp']),
       codex.stdio('github', 'npx', GITHUB, { GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_FAKE4411CodexDarwin1111111111111111' }),
       codex.stdio('sentry', 'uvx', ['mcp-server-sentry'], { SENTRY_AUTH_TOKEN: 'sntrys_FAKE4412CodexDarwin' }, { disabled: true }),
-      codex.remote('figma', 'https://mcp.figma.com/mcp'),
+      codex.remote('figma', 'https://mcp.figma.com/mcp', { unsupported: [CODEX_BEARER] }),
     ],
   },
   {
@@ -242,7 +252,7 @@ const FILES: FileCase[] = [
     entries: [
       codex.stdio('github', '/usr/bin/npx', GITHUB, { GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_FAKE4421CodexLinux11111111111111111' }),
       codex.stdio('sentry', 'uv', ['run', 'mcp-server-sentry'], { SENTRY_AUTH_TOKEN: 'sntrys_FAKE4422CodexLinux' }, { unsupported: ['it sets "env_vars"', 'it sets "cwd"'] }),
-      codex.remote('docs', 'https://docs.internal.example/mcp'),
+      codex.remote('docs', 'https://docs.internal.example/mcp', { unsupported: [CODEX_BEARER, "its headers come from Codex's environment (env_http_headers)"] }),
     ],
   },
   {
@@ -251,7 +261,7 @@ const FILES: FileCase[] = [
     file: 'homes/win32/.codex/config.toml',
     entries: [
       codex.stdio('filesystem', WIN_NPX, WIN_FILESYSTEM, { GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_FAKE4431CodexWin32111111111111111111' }),
-      codex.remote('figma', 'https://mcp.figma.com/mcp'),
+      codex.remote('figma', 'https://mcp.figma.com/mcp', { unsupported: [CODEX_BEARER] }),
     ],
   },
   {

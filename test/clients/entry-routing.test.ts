@@ -38,7 +38,10 @@ describe('checkRoutable', () => {
     [{ args: ['${workspaceFolder}/server.js'] }, 'its command line uses ${workspaceFolder}, which only VS Code can resolve'],
     [{ env: { AUTH: 'Bearer ${TOKEN}' } }, 'variable AUTH uses ${TOKEN}, which only VS Code can resolve'],
     [{ unsupported: ['it sets "envFile"'] }, 'it sets "envFile", which Airlock cannot carry over yet'],
-    [{ transport: 'remote' as const, url: 'https://user:pw@example.com/mcp' }, 'a remote server: Airlock routes stdio servers only so far'],
+    [
+      { transport: 'remote' as const, url: 'https://user:pw@example.com/mcp', remote: { transport: 'streamable-http' as const, headers: {}, ownKeys: [['url']] } },
+      'its URL carries a user name or password, which Airlock would have to store in clear; put the key in a header instead',
+    ],
   ])('refuses %j with a reason', (change, reason) => {
     expect(checkRoutable({ ...stdio('node', ['server.js']), ...change }, 'VS Code')).toEqual({ ok: false, reason });
   });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientPlatform } from '../../src/clients/client-adapter.js';
+import { runCli } from '../support/run-cli.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/clients/', import.meta.url));
@@ -60,5 +61,24 @@ export function linuxFixtureHomes(): () => FixtureHome {
     const h = copyFixtureHome('linux');
     homes.push(h);
     return h;
+  };
+}
+
+/** A copy of a linux fixture home (`fixture`, an absolute folder) per call, each removed after the test that made it, with the CLI aimed at it. */
+export function linuxHomeCopies(fixture: string, prefix: string) {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+  return () => {
+    const { dir, cleanup } = makeTempDir(prefix);
+    cleanups.push(cleanup);
+    const userHome = path.join(dir, 'home');
+    fs.cpSync(fixture, userHome, { recursive: true });
+    const airlockHome = path.join(dir, 'airlock');
+    const where = ['--user-home', userHome, '--platform', 'linux'];
+    const cli = (args: string[]) => runCli(['--home', airlockHome, ...args]);
+    const file = (relative: string) => path.join(userHome, relative);
+    return { userHome, airlockHome, where, cli, file };
   };
 }

@@ -107,9 +107,18 @@ describe('server config validation', () => {
   });
 
   it('refuses at the table level a flag other than 0/1 and args that are not a JSON array', () => {
-    const insert = store.db.prepare("INSERT INTO server_configs VALUES ('x', 'cmd', ?, '{}', '{}', '[]', ?, 'now')");
+    const insert = store.db.prepare("INSERT INTO server_configs (name, command, args, env, env_from, secret_keys, approve_on_first_list, created_at) VALUES ('x', 'cmd', ?, '{}', '{}', '[]', ?, 'now')");
     expect(() => insert.run('[]', 2)).toThrow(/CHECK constraint/);
     expect(() => insert.run('{"a":1}', 0)).toThrow(/CHECK constraint/);
+  });
+
+  it('refuses at the table level a row that is both or neither a command and a remote endpoint', () => {
+    const insert = store.db.prepare("INSERT INTO server_configs (name, command, args, env, env_from, secret_keys, approve_on_first_list, created_at, remote) VALUES (?, ?, '[]', '{}', '{}', '[]', 0, 'now', ?)");
+    expect(() => insert.run('both', 'npx', '{"url":"https://mcp.example.com/mcp"}')).toThrow(/CHECK constraint/);
+    expect(() => insert.run('neither', '', null)).toThrow(/CHECK constraint/);
+    expect(() => insert.run('not-an-object', '', '[1]')).toThrow(/CHECK constraint/);
+    insert.run('remote', '', '{"url":"https://mcp.example.com/mcp"}');
+    insert.run('local', 'npx', null);
   });
 
   it('refuses to read a row edited outside Airlock, saying how to repair it', () => {

@@ -47,6 +47,18 @@ describe('createActionRunner', () => {
     expect(t.log).toEqual([{ invoke: 'allowOnce', params: { holdId: 'h1' } }, { report: 'Airlock could not let through once the call to "read_file" on "fs": no held call h1 waits' }]);
   });
 
+  it('signs in to a remote server through the HostApi (the Host opens the browser)', async () => {
+    const t = setup();
+    await t.run({ kind: 'sign-in', server: 'docs' });
+    expect(t.log).toEqual([{ invoke: 'signIn', params: { server: 'docs' } }]);
+  });
+
+  it('reports a sign-in that failed, naming the server', async () => {
+    const t = setup('the authorization server did not answer');
+    await t.run({ kind: 'sign-in', server: 'docs' });
+    expect(t.log.at(-1)).toEqual({ report: 'Airlock could not sign in to "docs": the authorization server did not answer' });
+  });
+
   it('quarantines an item with a reason for the audit log', async () => {
     const t = setup();
     await t.run({ kind: 'quarantine', server: 'fs', itemKind: 'tool', key: 'read_file' });

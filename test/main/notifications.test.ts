@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HoldNotifier, type NotificationFactory, type NotificationOptions } from '../../src/main/notifications.js';
+import { HoldNotifier, SignInNotifier, type NotificationFactory, type NotificationOptions } from '../../src/main/notifications.js';
 import type { TrayAction } from '../../src/main/tray-action.js';
 import type { Hold, HostApiEvent, ReviewItem } from '../../src/shared/host-api/index.js';
 import { fakeTimers, settle } from './fake-timers.js';
@@ -212,5 +212,43 @@ describe('HoldNotifier', () => {
     await t.closeWindow();
     expect(t.shown).toEqual([]);
     expect(t.clock.pending()).toBe(0);
+  });
+});
+
+describe('SignInNotifier', () => {
+  const lapse = (server: string): HostApiEvent => ({ type: 'auth.required', server, reason: `the sign-in to "${server}" lapsed: sign in again: airlock servers login ${server} (or Sign in in the window)` });
+
+  function signInSetup(platform: NodeJS.Platform) {
+    const os = fakeNotifications();
+    const ran: TrayAction[] = [];
+    const notifier = new SignInNotifier({ factory: os.factory, platform, run: async (a) => void ran.push(a) });
+    return { notifier, shown: os.shown, ran };
+  }
+
+  it('says a remote server needs a new sign-in, with how, and signs in on the button', async () => {
+    const t = signInSetup('darwin');
+    t.notifier.onEvent(lapse('docs'));
+    expect(t.shown.map((n) => n.options)).toEqual([
+      { title: 'Airlock: sign in to docs again', body: 'the sign-in to "docs" lapsed: sign in again: airlock servers login docs (or Sign in in the window)', actions: [{ type: 'button', text: 'Sign in' }] },
+    ]);
+    t.shown[0]?.action(0);
+    t.shown[0]?.click();
+    await settle();
+    expect(t.ran).toEqual([
+      { kind: 'sign-in', server: 'docs' },
+      { kind: 'open', view: 'servers' },
+    ]);
+  });
+
+  it('announces a lapse once, and again only after a sign-in ended it', () => {
+    const t = signInSetup('linux');
+    t.notifier.onEvent(lapse('docs'));
+    t.notifier.onEvent(lapse('docs'));
+    expect(t.shown).toHaveLength(1);
+    expect(t.shown[0]?.options.actions).toEqual([]);
+    expect(t.shown[0]?.options.body).toMatch(/Click to open Servers\.$/);
+    t.notifier.onEvent({ type: 'auth.restored', server: 'docs' });
+    t.notifier.onEvent(lapse('docs'));
+    expect(t.shown).toHaveLength(2);
   });
 });

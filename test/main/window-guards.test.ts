@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { installWindowGuards, isAllowedExternal, type SessionLike, type ShellLike, type WebContentsLike } from '../../src/main/window-guards.js';
+import { installWindowGuards, isAllowedExternal, isBrowserUrl, type SessionLike, type ShellLike, type WebContentsLike } from '../../src/main/window-guards.js';
 
 const GITHUB = 'https://github.com/example/airlock';
 
@@ -85,5 +85,18 @@ describe('isAllowedExternal', () => {
     expect(isAllowedExternal(GITHUB, allow)).toBe(true);
     expect(isAllowedExternal(`${GITHUB}/blob/main/README.md`, allow)).toBe(true);
     expect(isAllowedExternal('https://modelcontextprotocol.io/', allow)).toBe(true);
+  });
+});
+
+describe('isBrowserUrl (a sign-in page the Host asks the browser to open)', () => {
+  it('opens https, and http only to this machine', () => {
+    expect(isBrowserUrl(new URL('https://auth.example.com/authorize?client_id=x&state=y'))).toBe(true);
+    expect(isBrowserUrl(new URL('http://127.0.0.1:5555/authorize'))).toBe(true);
+    expect(isBrowserUrl(new URL('http://localhost:5555/authorize'))).toBe(true);
+    expect(isBrowserUrl(new URL('http://auth.example.com/authorize'))).toBe(false);
+  });
+
+  it('never hands a file, a custom scheme or a URL with credentials to another program', () => {
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'ms-msdt:/id', 'https://user:pw@auth.example.com/']) expect(isBrowserUrl(new URL(url)), url).toBe(false);
   });
 });

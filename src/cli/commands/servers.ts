@@ -1,29 +1,30 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { appendAuditEvent } from '../../engine/audit/index.js';
 import {
   DB_FILE_NAME,
-  deleteServerConfig,
   envKeyProblem,
   getServerConfig,
   listServerConfigs,
   openStore,
   parseServerConfig,
-  putServerConfig,
   ServerConfigError,
   StoreError,
   type ServerConfig,
   type Store,
 } from '../../engine/store/index.js';
 import { SecretStore } from '../../host/secret-store.js';
+import { registerServer, ServerExistsError, ServerNotConfiguredError, unregisterServer } from '../../host/server-registration.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { homeFrom } from '../home-option.js';
 import type { CliIo } from '../io.js';
 import { readSecretValues } from '../secret-input.js';
 import { addedText, commandLine, serversListJson, serversListText } from '../server-config-text.js';
+import { readRemoteSecrets, remoteConfigFromOptions, type RemoteAddOptions } from '../remote-server-options.js';
+import { registerServerSignIn, signInStates } from '../server-sign-in.js';
+import { OAuthVault } from '../../host/oauth/index.js';
 
-interface AddOptions {
+interface AddOptions extends RemoteAddOptions {
   approve?: boolean;
   env?: string[];
   envFrom?: string[];
@@ -46,12 +47,17 @@ export function registerServers(program: Command, io: CliIo, setExit: (code: num
     .command('add')
     .description('register a server: the command that starts it, its environment and its secrets')
     .argument('<name>', 'a name for the server: letters, digits, ".", "_" or "-"')
-    .argument('[command...]', "after --: the server's command and its arguments")
+    .argument('[command...]', "after --: the server's command and its arguments (not with --url)")
     .option('--approve', 'trust on first use: approve the tools the server lists first, instead of holding them until you review them')
     .option('--env <KEY=VALUE>', 'a non-secret variable for the server (repeatable)', collect)
     .option('--env-from <KEY=VAR>', "set KEY from the Host's variable VAR when the server starts (repeatable)", collect)
     .option('--secret <KEY>', 'a secret variable; its value is read from stdin (one line per --secret) or prompted for on a terminal (repeatable)', collect)
     .option('--replace', 'replace an existing server of that name, and its secrets')
+    .option('--url <URL>', 'a remote server instead of a command: its MCP endpoint (https, or http to this machine only)')
+    .option('--transport <KIND>', 'with --url: streamable-http (default; falls back to the older SSE transport by itself) or sse')
+    .option('--header <NAME>', "with --url: a header (an API key) sent to the server; its value is read like --secret's (repeatable)", collect)
+    .option('--oauth-client-id <ID>', 'with --url: a client you registered with the server\'s sign-in, instead of Airlock registering one')
+    .option('--oauth-client-secret', "with --oauth-client-id: that client's secret, read like --secret's after the headers' values")
     .addHelpText(
       'after',
       `
@@ -61,33 +67,26 @@ Secret values are never taken from the command line (other users see it in the p
 Examples:
   airlock servers add memory -- npx -y @modelcontextprotocol/server-memory
   printf '%s\\n' "$GITHUB_TOKEN" | airlock servers add github --secret GITHUB_TOKEN -- npx -y @modelcontextprotocol/server-github
-  airlock servers add api --env-from API_KEY=MY_API_KEY --env LOG_LEVEL=debug -- node server.js --port 0`,
+  airlock servers add api --env-from API_KEY=MY_API_KEY --env LOG_LEVEL=debug -- node server.js --port 0
+  printf '%s\n' "$API_KEY" | airlock servers add docs --url https://mcp.example.com/mcp --header X-Api-Key
+  airlock servers add tracker --url https://mcp.example.com/mcp && airlock servers login tracker`,
     )
     .action(async (name: string, commandArgs: string[], options: AddOptions, command: Command) => {
       const home = homeFrom(command, io);
-      const config = configFromOptions(name, commandAfterSeparator(command, commandArgs, options), options);
+      const remote = options.url !== undefined;
+      const config = remote ? remoteConfigFromOptions(name, options, commandArgs) : configFromOptions(name, commandAfterSeparator(command, commandArgs, options), options);
       await withStore(home, async (store) => {
         const existing = getServerConfig(store, config.name);
         if (existing !== undefined && !options.replace) throw alreadyExists(existing);
-        const values = await readSecretValues(config.secretKeys, { stdin: process.stdin, prompt: (text) => io.err(text) });
-        const replaced = store.transaction(() => {
-          // Checked again under the write lock: another `servers add` may have run meanwhile.
-          const current = getServerConfig(store, config.name);
-          if (current !== undefined && !options.replace) throw alreadyExists(current);
-          putServerConfig(store, config);
-          // Inside the transaction: a failed secrets write rolls the config back, and the
-          // store's write lock keeps two CLI processes from rewriting secrets.json at once.
-          const secrets = config.secretKeys.length > 0 || current !== undefined ? SecretStore.open(home) : undefined;
-          if (config.secretKeys.length > 0) secrets?.replaceServer(config.name, values);
-          else secrets?.deleteServer(config.name);
-          appendAuditEvent(store, {
-            type: 'server.added',
-            server: config.name,
-            // The command only: arguments and env values can hold tokens.
-            detail: { command: config.command, approveOnFirstList: config.approveOnFirstList, replaced: current !== undefined },
-          });
-          return current !== undefined;
-        });
+        const source = { stdin: process.stdin, prompt: (text: string) => io.err(text) };
+        const values = remote ? await readRemoteSecrets(config, options, source) : await readSecretValues(config.secretKeys, source);
+        let replaced: boolean;
+        try {
+          ({ replaced } = registerServer(store, () => SecretStore.open(home), config, values, { replace: options.replace === true, openOAuthVault: () => OAuthVault.open(home) }));
+        } catch (error) {
+          if (error instanceof ServerExistsError) throw alreadyExists(error.existing);
+          throw error;
+        }
         io.out(addedText(config, replaced));
       });
       setExit(EXIT.OK);
@@ -101,7 +100,11 @@ Examples:
       const home = homeFrom(command, io);
       // Listing never creates a home: no database means no servers.
       const entries = fs.existsSync(path.join(home, DB_FILE_NAME))
-        ? await withStore(home, (store) => listServerConfigs(store).map((config) => ({ config, record: store.getServer(config.name) })))
+        ? await withStore(home, (store) => {
+            const configs = listServerConfigs(store);
+            const states = signInStates(home, configs);
+            return configs.map((config) => ({ config, record: store.getServer(config.name), signInState: states.get(config.name) }));
+          })
         : [];
       io.out(options.json ? `${JSON.stringify(serversListJson(entries), null, 2)}\n` : serversListText(entries));
       setExit(EXIT.OK);
@@ -113,19 +116,19 @@ Examples:
     .argument('<name>', 'the server to remove')
     .action(async (name: string, _options: unknown, command: Command) => {
       const home = homeFrom(command, io);
-      const removed = await withStore(home, (store) =>
-        store.transaction(() => {
-          const config = getServerConfig(store, name);
-          if (config === undefined) throw new UsageError(`no server named "${name}" is configured; nothing was changed. See the servers with: airlock servers list`);
-          deleteServerConfig(store, name);
-          SecretStore.open(home).deleteServer(name);
-          appendAuditEvent(store, { type: 'server.removed', server: name, detail: { command: config.command } });
-          return config;
-        }),
-      );
+      const removed = await withStore(home, (store) => {
+        try {
+          return unregisterServer(store, () => SecretStore.open(home), name, () => OAuthVault.open(home));
+        } catch (error) {
+          if (error instanceof ServerNotConfiguredError) throw new UsageError(`no server named "${name}" is configured; nothing was changed. See the servers with: airlock servers list`);
+          throw error;
+        }
+      });
       io.out(`removed server "${removed.name}" (${commandLine(removed)}) and its secrets; its audit events and approved baselines are kept.\n`);
       setExit(EXIT.OK);
     });
+
+  registerServerSignIn(servers, io, setExit);
 }
 
 /**

@@ -2,7 +2,8 @@
  * Claude Code, after https://code.claude.com/docs/en/mcp (scopes) and /docs/en/settings: ~/.claude.json
  * ($CLAUDE_CONFIG_DIR/.claude.json when set) holds user-scope `mcpServers` and local-scope
  * `projects[<abs path>].mcpServers` among unrelated app state; <project>/.mcp.json holds project scope.
- * Entries: `type` stdio|http|sse, command/args/env or url/headers; values may use ${VAR} and ${VAR:-default}.
+ * Entries: `type` stdio|http|sse|ws, command/args/env or url/headers (with `headersHelper`, or an `oauth` block of
+ * clientId/callbackPort/scopes); values may use ${VAR} and ${VAR:-default}.
  */
 import path from 'node:path';
 import type { ClientAdapter, ClientDirs, ClientServerEntry, ConfigFileRef } from '../client-adapter.js';
@@ -22,13 +23,20 @@ function configFiles(dirs: ClientDirs): ConfigFileRef[] {
   ];
 }
 
+const OPTIONS = {
+  remoteUnsupported: {
+    oauth: 'it has an "oauth" block for a sign-in Claude Code runs itself',
+    headersHelper: 'its headers come from a "headersHelper" command Claude Code runs',
+  },
+};
+
 function readServers(document: unknown, file: ConfigFileRef): ClientServerEntry[] {
-  const entries = readServerMap(document, ['mcpServers']);
+  const entries = readServerMap(document, ['mcpServers'], OPTIONS);
   if (file.scope === 'project') return entries;
   const projects = valueAt(document, ['projects']);
   if (projects === undefined || projects === null) return entries;
   if (!isPlainObject(projects)) throw new ClientShapeError(`"projects" should be an object of project folders, found ${Array.isArray(projects) ? 'a list' : `a ${typeof projects}`}`);
-  for (const project of Object.keys(projects)) entries.push(...readServerMap(document, ['projects', project, 'mcpServers']));
+  for (const project of Object.keys(projects)) entries.push(...readServerMap(document, ['projects', project, 'mcpServers'], OPTIONS));
   return entries;
 }
 

@@ -25,6 +25,10 @@ export const claudeDesktopAdapter: ClientAdapter = {
   id: 'claude-desktop',
   displayName: 'Claude Desktop',
   configFiles,
-  readServers: (document) => readServerMap(document, ['mcpServers']),
+  // The app does not start a remote entry of this file: routing one would start a server Claude Desktop never reached.
+  readServers: (document) =>
+    readServerMap(document, ['mcpServers']).map((entry) =>
+      entry.transport === 'remote' ? { ...entry, unsupported: ['Claude Desktop does not start remote servers from this file (it adds them as connectors)'] } : entry,
+    ),
   routeEdits: standardRouteEdits,
 };

@@ -1,7 +1,8 @@
 /**
  * Codex, after https://developers.openai.com/codex/mcp and /codex/config-basic: $CODEX_HOME/config.toml (default
  * ~/.codex, %USERPROFILE%\.codex on Windows) and <project>/.codex/config.toml (read for trusted projects only).
- * `[mcp_servers.NAME]`: command/args/env/env_vars/cwd or url/bearer_token_env_var/http_headers, enabled,
+ * `[mcp_servers.NAME]`: command/args/env/env_vars/cwd or url (Streamable HTTP) with bearer_token_env_var, http_headers,
+ * env_http_headers, scopes and an `oauth` table, enabled,
  * startup_timeout_sec, tool_timeout_sec, enabled_tools/disabled_tools.
  */
 import path from 'node:path';
@@ -26,6 +27,13 @@ function readServers(document: unknown): ClientServerEntry[] {
     // env_vars forwards variables from Codex's own environment, and experimental_environment starts the server
     // elsewhere: neither can be carried by Airlock's registry.
     unsupportedKeys: ['env_vars', 'cwd', 'experimental_environment'],
+    headersPath: ['http_headers'],
+    remoteUnsupported: {
+      bearer_token_env_var: "its bearer token comes from Codex's environment (bearer_token_env_var)",
+      env_http_headers: "its headers come from Codex's environment (env_http_headers)",
+      oauth: 'it has an "oauth" block for a sign-in Codex runs itself',
+      scopes: 'it asks for OAuth scopes, a sign-in Codex runs itself',
+    },
     isDisabled: (entry) => entry.enabled === false,
   });
 }

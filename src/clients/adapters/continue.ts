@@ -1,6 +1,7 @@
 /**
  * Continue, after https://docs.continue.dev/customize/deep-dives/mcp and https://docs.continue.dev/reference:
- * ~/.continue/config.yaml (`mcpServers` is a list of { name, type, command, args, env, cwd, url }) and block files in
+ * ~/.continue/config.yaml (`mcpServers` is a list of { name, type, command, args, env, cwd, url, requestOptions.headers };
+ * type stdio|sse|streamable-http|websocket) and block files in
  * .continue/mcpServers/: YAML with the same list, or JSON in Claude Desktop's `mcpServers` map. Continue's own loader
  * (core/config/loadLocalAssistants.ts) reads ~/.continue/mcpServers/ as well as the workspace's.
  */
@@ -11,6 +12,8 @@ import { listMatching } from '../platform-dirs.js';
 import { isPlainObject, readServerMap, readStandardEntry, standardRouteEdits, valueAt } from '../standard-entry.js';
 
 const OPTIONS = { unsupportedKeys: ['cwd'] };
+/** YAML entries keep a remote server's headers in `requestOptions`, beside settings (timeout, proxy, TLS) Airlock has no place for. */
+const LIST_OPTIONS = { ...OPTIONS, headersPath: ['requestOptions', 'headers'] };
 
 function globalDir(dirs: ClientDirs): string {
   // Continue's paths.ts lets CONTINUE_GLOBAL_DIR replace ~/.continue.
@@ -43,8 +46,16 @@ function readListEntry(raw: unknown, index: number): ClientServerEntry {
   // The name, not the position, identifies an entry; only a nameless one falls back to its index.
   const where = { id: `mcpServers/${name ?? `#${index}`}`, name: name ?? `#${index}`, path: ['mcpServers', index] };
   if (uses !== undefined) return { ...where, transport: 'stdio', unsupported: [`it is the hub block "${uses}", which Continue fetches and starts itself`] };
-  const entry = readStandardEntry(raw, where, OPTIONS);
+  const entry = withRequestOptions(readStandardEntry(raw, where, LIST_OPTIONS), raw);
   return name === undefined ? { ...entry, unsupported: [...(entry.unsupported ?? []), 'it has no "name"'] } : entry;
+}
+
+function withRequestOptions(entry: ClientServerEntry, raw: unknown): ClientServerEntry {
+  const options = isPlainObject(raw) ? raw.requestOptions : undefined;
+  if (entry.transport !== 'remote' || !isPlainObject(options)) return entry;
+  const others = Object.keys(options).filter((key) => key !== 'headers');
+  if (others.length === 0) return entry;
+  return { ...entry, unsupported: [...(entry.unsupported ?? []), `its requestOptions set ${others.map((key) => JSON.stringify(key.slice(0, 64))).join(', ')}, how Continue connects`] };
 }
 
 function readServers(document: unknown, file: ConfigFileRef): ClientServerEntry[] {

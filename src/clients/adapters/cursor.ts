@@ -1,6 +1,6 @@
 /**
  * Cursor, after https://cursor.com/docs/context/mcp: ~/.cursor/mcp.json and <project>/.cursor/mcp.json,
- * `mcpServers`; stdio (command, args, env, envFile) or remote (`url`, headers). Values may use
+ * `mcpServers`; stdio (command, args, env, envFile) or remote (`url`, headers, an `auth` block of a static OAuth client). Values may use
  * ${env:NAME}, ${userHome}, ${workspaceFolder}, ${workspaceFolderBasename}, ${pathSeparator}.
  */
 import path from 'node:path';
@@ -19,6 +19,7 @@ export const cursorAdapter: ClientAdapter = {
   displayName: 'Cursor',
   configFiles,
   // envFile: Cursor would load that file into Airlock's launcher, not into the server, and the secrets in it never reach the Host.
-  readServers: (document) => readServerMap(document, ['mcpServers'], { unsupportedKeys: ['envFile'] }),
+  readServers: (document) =>
+    readServerMap(document, ['mcpServers'], { unsupportedKeys: ['envFile'], remoteUnsupported: { auth: 'it has an "auth" block (a static OAuth client) for a sign-in Cursor runs itself' } }),
   routeEdits: standardRouteEdits,
 };

@@ -1,11 +1,11 @@
 /**
  * Gemini CLI, after https://geminicli.com/docs/tools/mcp-server/ and /docs/cli/configuration: ~/.gemini/settings.json
  * and <project>/.gemini/settings.json, `mcpServers`: command/args/env/cwd, `url` (SSE) or `httpUrl` (streamable
- * HTTP), timeout, trust, includeTools/excludeTools. `mcp.allowed` / `mcp.excluded` choose which servers start.
+ * HTTP) with headers, `type` sse|http, `oauth` / `authProviderType`, timeout, trust, includeTools/excludeTools. `mcp.allowed` / `mcp.excluded` choose which servers start.
  */
 import path from 'node:path';
 import type { ClientAdapter, ClientDirs, ClientServerEntry, ConfigFileRef } from '../client-adapter.js';
-import { readServerMap, standardRouteEdits, valueAt } from '../standard-entry.js';
+import { readServerMap, remoteRouteEdits, standardRouteEdits, valueAt } from '../standard-entry.js';
 
 function configFiles(dirs: ClientDirs): ConfigFileRef[] {
   return [
@@ -24,7 +24,15 @@ function readServers(document: unknown): ClientServerEntry[] {
   const allowed = nameList(document, 'allowed');
   const excluded = nameList(document, 'excluded') ?? [];
   // Gemini CLI picks httpUrl first, then url, then command.
-  return readServerMap(document, ['mcpServers'], { urlKeys: ['httpUrl', 'url'], unsupportedKeys: ['cwd'] }).map((entry) =>
+  return readServerMap(document, ['mcpServers'], {
+    urlKeys: ['httpUrl', 'url'],
+    urlTransports: { httpUrl: 'streamable-http', url: 'sse' },
+    unsupportedKeys: ['cwd'],
+    remoteUnsupported: {
+      oauth: 'it has an "oauth" block for a sign-in Gemini CLI runs itself',
+      authProviderType: 'it signs in through "authProviderType", which Gemini CLI runs itself',
+    },
+  }).map((entry) =>
     excluded.includes(entry.name) || (allowed !== undefined && !allowed.includes(entry.name)) ? { ...entry, disabled: true } : entry,
   );
 }
@@ -34,5 +42,6 @@ export const geminiCliAdapter: ClientAdapter = {
   displayName: 'Gemini CLI',
   configFiles,
   readServers,
-  routeEdits: standardRouteEdits,
+  // Gemini CLI's `type` names only remote transports: a routed entry loses it rather than getting "stdio".
+  routeEdits: (entry, launcher, server) => (entry.transport === 'remote' ? remoteRouteEdits(entry, launcher, server, null) : standardRouteEdits(entry, launcher, server)),
 };

@@ -28,6 +28,53 @@ const HostVariableSchema = z
   .refine((s) => !s.includes('=') && !s.includes('\0'), 'a Host variable name must not contain "=" or NUL')
   .refine((s) => !s.startsWith('$'), 'give the Host variable name without "$"');
 
+/** An HTTP header name (RFC 9110 token), as a remote server's header is given. */
+export const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Loopback hosts, the only ones a remote server may be reached at over plain http. */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** Why a remote server's URL cannot be used, or undefined: https only, plain http only to loopback, no credentials in it. */
+export function remoteUrlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `${JSON.stringify(text)} is not a URL: give the server's full address, such as https://mcp.example.com/mcp`;
+  }
+  if (url.username !== '' || url.password !== '') return 'the URL must not carry a user name or password: give the key as a header (--header NAME) so it goes to the secret store';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
+  if (url.protocol === 'http:') return `plain http is allowed only to this machine (127.0.0.1, [::1], localhost), not to ${url.hostname}: use https`;
+  return `${url.protocol} is not an MCP transport: use https:// (or http:// to this machine)`;
+}
+
+/**
+ * How a remote server is reached. `transport`: `streamable-http` (the current transport; Airlock
+ * falls back to HTTP+SSE when the server only speaks that) or `sse` (the older transport, only).
+ * Header values named in `secretHeaders` are in the secret store, never here.
+ */
+export const RemoteEndpointSchema = z
+  .strictObject({
+    url: z.string().superRefine((text, ctx) => {
+      const problem = remoteUrlProblem(text);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    transport: z.enum(['streamable-http', 'sse']),
+    headers: z.record(z.string().regex(HEADER_NAME_PATTERN, 'not a valid header name'), NoNulString),
+    secretHeaders: z.array(z.string().regex(HEADER_NAME_PATTERN, 'not a valid header name')),
+    /** A client the user registered with the server's authorization server themselves; its secret, if any, is in the secret store. */
+    oauthClientId: z.string().min(1).max(512).optional(),
+  })
+  .superRefine((remote, ctx) => {
+    const lower = new Set<string>();
+    for (const name of [...Object.keys(remote.headers), ...remote.secretHeaders]) {
+      if (lower.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', message: `header ${name} is given twice: each header takes its value from one place only` });
+      lower.add(name.toLowerCase());
+    }
+  });
+export type RemoteEndpoint = z.infer<typeof RemoteEndpointSchema>;
+
 const KEY_SOURCES = [
   ['env', 'env'],
   ['envFrom', 'env-from'],
@@ -42,16 +89,22 @@ const KEY_SOURCES = [
 export const ServerConfigSchema = z
   .strictObject({
     name: ServerNameSchema,
-    command: NoNulString.min(1, 'must not be empty'),
+    command: NoNulString,
     args: z.array(NoNulString),
     env: z.record(z.string(), NoNulString),
     envFrom: z.record(z.string(), HostVariableSchema),
     secretKeys: z.array(z.string()),
     /** Trust on first use: pin the first surface the server lists instead of holding it for review. */
     approveOnFirstList: z.boolean(),
+    /** Set for a server reached over HTTP: then `command` is "" and `args`, `env`, `envFrom` are empty. */
+    remote: RemoteEndpointSchema.optional(),
     createdAt: z.iso.datetime({ offset: true }),
   })
   .superRefine((config, ctx) => {
+    if (config.remote === undefined && config.command === '') ctx.addIssue({ code: 'custom', message: 'command: must not be empty' });
+    if (config.remote !== undefined && (config.command !== '' || config.args.length > 0 || Object.keys(config.env).length > 0 || Object.keys(config.envFrom).length > 0)) {
+      ctx.addIssue({ code: 'custom', message: 'a remote server (url) has no command, arguments or environment: give one or the other' });
+    }
     const seenIn = new Map<string, string>();
     for (const [field, label] of KEY_SOURCES) {
       const keys = field === 'secretKeys' ? config.secretKeys : Object.keys(config[field]);
@@ -99,6 +152,7 @@ interface ServerConfigRow {
   secret_keys: string;
   approve_on_first_list: number;
   created_at: string;
+  remote: string | null;
 }
 
 /** Inserts the config, or replaces the one of that name (callers that must not replace check first, in one transaction). */
@@ -106,11 +160,11 @@ export function putServerConfig(store: Store, input: ServerConfigInput): ServerC
   const config = parseServerConfig({ ...input, createdAt: input.createdAt ?? new Date().toISOString() });
   store.db
     .prepare<[ServerConfigRow]>(
-      `INSERT INTO server_configs (name, command, args, env, env_from, secret_keys, approve_on_first_list, created_at)
-       VALUES (@name, @command, @args, @env, @env_from, @secret_keys, @approve_on_first_list, @created_at)
+      `INSERT INTO server_configs (name, command, args, env, env_from, secret_keys, approve_on_first_list, created_at, remote)
+       VALUES (@name, @command, @args, @env, @env_from, @secret_keys, @approve_on_first_list, @created_at, @remote)
        ON CONFLICT (name) DO UPDATE SET command = excluded.command, args = excluded.args, env = excluded.env,
          env_from = excluded.env_from, secret_keys = excluded.secret_keys,
-         approve_on_first_list = excluded.approve_on_first_list, created_at = excluded.created_at`,
+         approve_on_first_list = excluded.approve_on_first_list, created_at = excluded.created_at, remote = excluded.remote`,
     )
     .run(configToRow(config));
   return config;
@@ -140,6 +194,7 @@ function configToRow(config: ServerConfig): ServerConfigRow {
     secret_keys: JSON.stringify(config.secretKeys),
     approve_on_first_list: config.approveOnFirstList ? 1 : 0,
     created_at: config.createdAt,
+    remote: config.remote === undefined ? null : JSON.stringify(config.remote),
   };
 }
 
@@ -154,6 +209,7 @@ function rowToConfig(row: ServerConfigRow): ServerConfig {
       envFrom: parseStrictJson(row.env_from),
       secretKeys: parseStrictJson(row.secret_keys),
       approveOnFirstList: row.approve_on_first_list === 1,
+      ...(row.remote === null ? {} : { remote: parseStrictJson(row.remote) }),
       createdAt: row.created_at,
     });
   } catch (error) {

@@ -21,8 +21,11 @@ import {
   ServerDetailSchema,
   ServerStateSchema,
   ServerSummarySchema,
+  SignInStateSchema,
 } from './host-api-values.js';
 import { QuarantineEntrySchema, RevertPlanSchema } from './ways-back.js';
+import { prototypeKeyPath } from './prototype-key.js';
+import { AddedServerSchema, AddServerParamsSchema, RemovedServerSchema } from './server-edits.js';
 
 /**
  * Every query and command the window may send to the Host: its parameters and its result.
@@ -54,7 +57,6 @@ export const HOST_API_METHODS = {
     params: z.strictObject({ server: ServerName, kind: ItemKindSchema.optional(), key: z.string().min(1).optional(), reason: z.string().max(500).optional() }),
     result: z.object({ state: ServerStateSchema }),
   },
-  /** Let one held call through, once; its item stays unapproved, so its next call is held again. */
   /** Quarantined servers and items, each with the hash its release (an approve) is bound to. */
   quarantined: { params: z.strictObject({ server: ServerName.optional() }), result: z.array(QuarantineEntrySchema) },
   /** What reverting to an earlier generation changes; `revert` approves it again as a new generation by its hash. */
@@ -63,8 +65,17 @@ export const HOST_API_METHODS = {
     params: z.strictObject({ server: ServerName, to: z.number().int().positive(), hash: z.string().min(1) }),
     result: z.object({ state: ServerStateSchema, generation: z.number().int().nonnegative() }),
   },
+  /** Let one held call through, once; its item stays unapproved, so its next call is held again. */
   allowOnce: { params: z.strictObject({ holdId: z.string().min(1).max(100) }), result: z.object({ allowed: HoldSchema }) },
   bypassing: { params: none, result: z.array(BypassingServerSchema) },
+  /** Register a server as `airlock servers add` does; secret values go to the secret store and are never sent back. */
+  addServer: { params: AddServerParamsSchema, result: AddedServerSchema },
+  /** Forget a server's config and secrets, as `airlock servers remove` does; its approved versions and audit events stay. */
+  removeServer: { params: z.strictObject({ server: ServerName }), result: RemovedServerSchema },
+  /** Sign in to a remote server: the Host opens the consent page in the browser and waits for it to come back. */
+  signIn: { params: z.strictObject({ server: ServerName }), result: z.object({ outcome: z.enum(['signed-in', 'not-needed']), signInState: SignInStateSchema }) },
+  /** Forget a remote server's tokens (revoked at the server where it offers that). */
+  signOut: { params: z.strictObject({ server: ServerName }), result: z.object({ forgotten: z.boolean(), revocation: z.string(), signInState: SignInStateSchema }) },
   clientsList: { params: none, result: ClientsListSchema },
   clientsInstallPreview: { params: z.strictObject({ clients: z.array(ClientIdSchema).optional() }), result: ClientsInstallPreviewSchema },
   clientsInstallApply: { params: z.strictObject({ planId: z.string().min(1), approveCurrent: z.boolean() }), result: ClientsInstallResultSchema },
@@ -79,6 +90,8 @@ export const HOST_API_METHODS = {
     params: z.strictObject({ checked: z.number().int().nonnegative(), head: z.string().regex(/^sha256:[0-9a-f]{64}$/).optional(), limit: z.number().int().min(1).max(100_000).optional() }),
     result: AuditVerifyStepSchema,
   },
+  /** This machine's log key, as reviewers pin it (`airlock verify --trust`); null before the first checkpoint or export creates it. */
+  logKey: { params: none, result: z.object({ fingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/).nullable() }) },
   receiptsExport: {
     params: z.strictObject({ server: ServerName.optional(), decision: DecisionSchema.optional(), limit: z.number().int().min(1).max(1000).optional() }),
     result: ReceiptBundleSchema,
@@ -101,6 +114,12 @@ export const HostApiEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('trust.changed'), server: z.string(), state: ServerStateSchema, generation: z.number().int().nonnegative() }),
   z.object({ type: z.literal('surface.changed'), server: z.string(), liveHash: z.string(), approvedHash: z.string().nullable(), severity: z.string(), decision: z.string() }),
   z.object({ type: z.literal('clients.bypassing'), appeared: z.array(BypassingServerSchema), gone: z.array(BypassingServerSchema) }),
+  /** A server was added to or removed from the registry (from the window). */
+  z.object({ type: z.literal('servers.changed'), server: z.string(), change: z.enum(['added', 'removed']) }),
+  /** A remote server's sign-in lapsed: its calls are held until the user signs in again; `reason` says how. */
+  z.object({ type: z.literal('auth.required'), server: z.string(), reason: z.string() }),
+  /** A remote server is signed in again: its held calls went on. */
+  z.object({ type: z.literal('auth.restored'), server: z.string() }),
 ]);
 export type HostApiEvent = z.infer<typeof HostApiEventSchema>;
 
@@ -115,6 +134,9 @@ export type HostApiResponse = z.infer<typeof HostApiResponseSchema>;
 
 /** Parameters checked against the method's schema; the message names every problem. */
 export function parseHostApiParams<M extends HostApiMethod>(method: M, params: unknown): z.output<(typeof HOST_API_METHODS)[M]['params']> {
+  const proto = prototypeKeyPath(params);
+  // zod would drop the key silently; refused instead, so nothing the user sent vanishes.
+  if (proto !== null) throw new HostApiError(`invalid parameters for ${method}: ${proto}: "__proto__" cannot be a name or a key here; nothing was changed`);
   const parsed = HOST_API_METHODS[method].params.safeParse(params ?? {});
   if (!parsed.success) throw new HostApiError(`invalid parameters for ${method}: ${issuesText(parsed.error)}`);
   return parsed.data as z.output<(typeof HOST_API_METHODS)[M]['params']>;

@@ -46,6 +46,8 @@ export const HoldSchema = z.object({
   client: z.string().nullable().default(null),
   /** The held call, for its arguments (callDetail); null when the Host has no record of it. */
   callId: z.string().nullable().default(null),
+  /** Why it waits when not for your review: a remote server's lapsed sign-in, and how to sign in again. */
+  reason: z.string().optional(),
   openedAt: Iso,
   expiresAt: Iso,
 });
@@ -78,6 +80,8 @@ export const ServerSummarySchema = z.object({
   generation: z.number().int().nonnegative(),
   held: z.number().int().nonnegative(),
   pendingCalls: z.number().int().nonnegative(),
+  /** False once the server was removed: Airlock no longer starts it, but keeps its approvals and history. */
+  configured: z.boolean().optional(),
 });
 export type ServerSummary = z.infer<typeof ServerSummarySchema>;
 
@@ -114,6 +118,10 @@ export const QuarantinedItemSchema = z.object({ kind: ItemKindSchema, key: z.str
 export type QuarantinedItem = z.infer<typeof QuarantinedItemSchema>;
 
 /** A server as the Servers view shows it: no argument or variable values (they may hold secrets). */
+/** A remote server's sign-in: 'not-needed' for a local server or one that never asked for one. */
+export const SignInStateSchema = z.enum(['signed-in', 'expired', 'signed-out', 'not-needed']);
+export type SignInStateValue = z.infer<typeof SignInStateSchema>;
+
 export const ServerDetailSchema = z.object({
   summary: ServerSummarySchema,
   /** The surface the server lists now: what "approve as new baseline" is bound to. Null before it first lists. */
@@ -123,6 +131,12 @@ export const ServerDetailSchema = z.object({
   commandLine: z.string().nullable().default(null),
   envKeys: z.array(z.string()),
   secretKeys: z.array(z.string()),
+  /** A remote server's address; absent or null for a local one. */
+  url: z.string().nullable().optional(),
+  /** How the server is reached; absent means stdio (a Host from before remote servers). */
+  transport: z.enum(['stdio', 'streamable-http', 'sse']).optional(),
+  /** A remote server's sign-in; absent means 'not-needed'. */
+  signInState: SignInStateSchema.optional(),
   tools: z.array(ToolStateSchema),
   /** Items quarantined one by one; a whole-server approval keeps them quarantined unless it releases them. */
   quarantinedItems: z.array(QuarantinedItemSchema),
@@ -130,8 +144,8 @@ export const ServerDetailSchema = z.object({
 });
 export type ServerDetail = z.infer<typeof ServerDetailSchema>;
 
-/** Who ended a hold: you (an answer in the window, terminal or API), its timeout, its client leaving, or a change on the server's side. */
-export const HoldAnswererSchema = z.enum(['you', 'timeout', 'client-left', 'server-quarantined', 'server-changed']);
+/** Who ended a hold: you (an answer in the window, terminal or API), its timeout, its client leaving, the Host stopping, or a change on the server's side. */
+export const HoldAnswererSchema = z.enum(['you', 'timeout', 'client-left', 'host-stopped', 'server-quarantined', 'server-changed']);
 export type HoldAnswerer = z.infer<typeof HoldAnswererSchema>;
 
 /** One call through Airlock, as the Live view lists it. */
@@ -152,9 +166,13 @@ export const CallRowSchema = z.object({
   finalDecision: z.enum(['ALLOW', 'DENY']).nullable(),
   /** After a hold: who or what answered it, so the window can say "timed out" or "denied by you". Null until then. */
   answeredBy: HoldAnswererSchema.nullable().default(null),
+  /** After a hold: the answer let this one call through, its item still unapproved ("allowed once by you"). */
+  allowedOnce: z.boolean().default(false),
   /** After a hold: the Host's words for its answer. */
   finalReason: z.string().nullable().default(null),
   latencyMs: z.number().nonnegative().nullable(),
+  /** Read back from the audit log when the Host started: made before that, so its contents were not kept. */
+  restored: z.boolean().default(false),
 });
 export type CallRow = z.infer<typeof CallRowSchema>;
 

@@ -9,6 +9,7 @@ import { changesReview } from './review-events.js';
 import { optionId, ReviewList } from './ReviewList.js';
 import { QuarantinedSection } from './QuarantinedSection.js';
 import { HoldHistorySection } from './HoldHistorySection.js';
+import { SignInNeededSection } from './SignInNeededSection.js';
 import { isTextEntry, reviewKeyAction } from './review-keys.js';
 
 const reloadOn = (e: HostApiEvent) => changesReview(e);
@@ -196,6 +197,7 @@ export function ReviewView({ answerGuardMs = ANSWER_GUARD_MS }: { answerGuardMs?
           {notice}
         </p>
       )}
+      <SignInNeededSection onNotice={setNotice} />
       {item === undefined ? (
         <EmptyState title={quarantined.length > 0 ? 'Nothing waits for your answer.' : 'Nothing waits for review: every server serves what you approved.'} />
       ) : (

@@ -8,11 +8,13 @@ import { ErrorState, Loading } from '../../components/states.js';
 import { useHostQuery } from '../../host-api-context.js';
 import { ApproveSurfaceAction } from './ApproveSurfaceAction.js';
 import { QuarantineAction } from './QuarantineAction.js';
+import { RemoveServerAction } from './RemoveServerAction.js';
 import { RevertAction } from './RevertAction.js';
+import { SIGN_IN_WORDS, SignInAction } from './SignInAction.js';
 import { changesServers } from './server-events.js';
 
 /** One server in full: how it starts, what it offers, what was approved, and what you can do about it. */
-export function ServerDetailPanel({ server, onChanged }: { server: string; onChanged: () => void }) {
+export function ServerDetailPanel({ server, onChanged, onRemoved }: { server: string; onChanged: () => void; onRemoved: (notice: string) => void }) {
   const detail = useHostQuery((api) => api.serverDetail({ server }), (e) => changesServers(e, server), [server]);
   const [notice, setNotice] = useState<string | null>(null);
   if (detail.status === 'loading') return <Loading what={`server "${server}"`} />;
@@ -48,6 +50,8 @@ export function ServerDetailPanel({ server, onChanged }: { server: string; onCha
           />
         )}
         {summary.state !== 'RED' && <QuarantineAction server={server} onDone={changed} />}
+        {detail.data.url && <SignInAction server={server} state={detail.data.signInState ?? 'not-needed'} onDone={changed} />}
+        {detail.data.command !== null && <RemoveServerAction server={server} secretKeys={detail.data.secretKeys} onRemoved={onRemoved} />}
       </div>
       <ServerLaunch detail={detail.data} />
       <h3>Tools</h3>
@@ -114,12 +118,13 @@ export function ServerDetailPanel({ server, onChanged }: { server: string; onCha
 
 /** The command with its arguments (secret-looking ones as ***) and the names of its variables; variable values never reach the window. */
 function ServerLaunch({ detail }: { detail: ServerDetail }) {
+  if (detail.url) return <RemoteEndpoint detail={detail} />;
   const secret = new Set(detail.secretKeys);
   const names = [...new Set([...detail.envKeys, ...detail.secretKeys])].sort();
   return (
     <>
       <h3>Command</h3>
-      {detail.command === null ? <p className="muted">No local command: Airlock reaches this server over the network.</p> : <pre className="json-block">{detail.commandLine ?? detail.command}</pre>}
+      {detail.command === null ? <p className="muted">Removed: Airlock no longer starts this server. Its approved versions and history are kept, and apply again if you add a server of this name.</p> : <pre className="json-block">{detail.commandLine ?? detail.command}</pre>}
       <h3>Variables</h3>
       {names.length === 0 ? (
         <p className="muted">No environment variables.</p>
@@ -133,6 +138,33 @@ function ServerLaunch({ detail }: { detail: ServerDetail }) {
           ))}
         </ul>
       )}
+    </>
+  );
+}
+
+/** A remote server: its address, how it is reached, its header names (values stay in the secret store) and its sign-in. */
+function RemoteEndpoint({ detail }: { detail: ServerDetail }) {
+  return (
+    <>
+      <h3>Address</h3>
+      <dl className="remote-endpoint" aria-label="Remote server">
+        <dt>URL</dt>
+        <dd className="mono">{detail.url}</dd>
+        <dt>Transport</dt>
+        <dd>{detail.transport === 'sse' ? 'HTTP+SSE (the older transport)' : 'Streamable HTTP'}</dd>
+        <dt>Sign-in</dt>
+        <dd>{SIGN_IN_WORDS[detail.signInState ?? 'not-needed']}</dd>
+        <dt>Headers</dt>
+        <dd>
+          {detail.secretKeys.length === 0
+            ? 'none'
+            : detail.secretKeys.map((name) => (
+                <code key={name} title="kept in Airlock's secret store, value never shown">
+                  {name}: ***{' '}
+                </code>
+              ))}
+        </dd>
+      </dl>
     </>
   );
 }

@@ -13,6 +13,7 @@ export function ServerList({ servers, selected, onSelect }: { servers: readonly 
               <span title={`generation ${s.generation}`}>{s.generation === 0 ? 'nothing approved yet' : `approved version ${s.generation}`}</span>
               {s.held > 0 && ` · ${s.held} held`}
               {s.pendingCalls > 0 && ` · ${s.pendingCalls} ${s.pendingCalls === 1 ? 'call waits' : 'calls wait'}`}
+              {s.configured === false && ' · removed'}
             </span>
           </button>
         </li>

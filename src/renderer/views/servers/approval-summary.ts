@@ -1,5 +1,4 @@
-import type { Finding, ItemKind, ItemRef, QuarantinedItem, ReviewItem } from '../../../shared/host-api/index.js';
-import { findingsWorstFirst, severityRank } from '../review/review-order.js';
+import { findingsWorstFirst, severityRank, type Finding, type ItemKind, type ItemRef, type QuarantinedItem, type ReviewItem } from '../../../shared/host-api/index.js';
 
 /** One row of what a whole-server approval does: an item that changes, or one the user quarantined. */
 export interface ApprovalRow {

@@ -1,0 +1,41 @@
+import type { ServerConfig } from '../engine/store/server-configs.js';
+import { signIn, signOut, type AuthorizationOpener, type OAuthVault, type SignInResult, type SignOutResult } from './oauth/index.js';
+import type { SecretVault } from './secret-vault.js';
+import { OAUTH_CLIENT_SECRET_KEY } from './server-registration.js';
+
+/** The sign-in of one remote server, as the Host (window, `servers login` with a Host running) and the CLI alone both start it. */
+export async function signInToRemote(options: {
+  config: ServerConfig;
+  oauthVault: OAuthVault;
+  secrets: () => SecretVault;
+  open: AuthorizationOpener;
+  print: (line: string) => void;
+}): Promise<SignInResult> {
+  const remote = requireRemote(options.config, 'sign in to');
+  const clientId = remote.oauthClientId;
+  // A pre-registered client's secret sits in the secret store beside the header values (server-registration.ts).
+  const clientSecret = clientId === undefined ? undefined : options.secrets().get(options.config.name)[OAUTH_CLIENT_SECRET_KEY];
+  return signIn({
+    server: options.config.name,
+    serverUrl: remote.url,
+    vault: options.oauthVault,
+    open: options.open,
+    print: options.print,
+    ...(clientId === undefined ? {} : { client: { clientId, ...(clientSecret ? { clientSecret } : {}) } }),
+  });
+}
+
+export function signOutOfRemote(config: ServerConfig, oauthVault: OAuthVault): Promise<SignOutResult> {
+  requireRemote(config, 'sign out of');
+  return signOut({ server: config.name, vault: oauthVault });
+}
+
+/** Refused for a local server: it has no sign-in. */
+export class NotRemoteError extends Error {
+  override name = 'NotRemoteError';
+}
+
+function requireRemote(config: ServerConfig, what: string): NonNullable<ServerConfig['remote']> {
+  if (!config.remote) throw new NotRemoteError(`"${config.name}" is a local server (it runs a command), so there is nothing to ${what}. See the servers with: airlock servers list`);
+  return config.remote;
+}

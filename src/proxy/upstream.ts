@@ -1,0 +1,34 @@
+import type { EventEmitter } from 'node:events';
+
+/** How an upstream ended: a stdio child's exit, or a remote connection that became unusable. */
+export interface UpstreamExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Why it ended, when it failed: a spawn error, or a remote's named failure. */
+  error: Error | null;
+}
+
+export interface UpstreamEvents {
+  /** One JSON-RPC message from the server, without a line ending. */
+  line: [Buffer];
+  /** A message over the size limit was dropped; the number is how many bytes it had. */
+  oversize: [number];
+  /** The upstream is finished: no more lines come and send() does nothing. */
+  exit: [UpstreamExit];
+}
+
+/**
+ * What a relay session needs of the server it talks to, whatever carries the messages: a
+ * stdio child (UpstreamStdio), Streamable HTTP or the older HTTP+SSE (UpstreamHttp).
+ */
+export interface Upstream extends Pick<EventEmitter<UpstreamEvents>, 'on' | 'once' | 'off'> {
+  readonly alive: boolean;
+  /** A server reached over the network rather than started as a command: messages say "reached", not "started". */
+  readonly remote?: boolean;
+  /** Sends one JSON-RPC message, as the client's bytes (with or without its newline). */
+  send(line: Buffer | string): void;
+  /** Ends the upstream; resolves once 'exit' was emitted. */
+  stop(): Promise<void>;
+  /** What went wrong lately, for the relay's error messages (a child's stderr tail, a remote's last transport error); secrets redacted. */
+  stderr(): string;
+}
