@@ -72,6 +72,9 @@ async function register() {
       input = `${context.client_secret}\n`;
     }
   }
+  // A client ID metadata document is published by whoever runs Airlock (it has no web address
+  // of its own); the suite's authorization server checks for its fixed document URL.
+  if (scenario === 'auth/basic-cimd') args.push('--oauth-client-metadata-url', 'https://conformance-test.local/client-metadata.json');
   const added = await airlock(args, input);
   if (added.code !== 0) throw new Error(`servers add failed (exit ${added.code})`);
 }

@@ -10,6 +10,7 @@ export interface RemoteAddOptions {
   header?: string[];
   oauthClientId?: string;
   oauthClientSecret?: boolean;
+  oauthClientMetadataUrl?: string;
   approve?: boolean;
   env?: string[];
   envFrom?: string[];
@@ -45,6 +46,7 @@ export function remoteConfigFromOptions(name: string, options: RemoteAddOptions,
     }
     if (!HEADER_NAME_PATTERN.test(header)) throw new UsageError(`--header ${JSON.stringify(header)} is not a valid HTTP header name: use letters, digits and "-". Nothing was changed.`);
   }
+  if (options.oauthClientMetadataUrl !== undefined && options.oauthClientId !== undefined) throw new UsageError('--oauth-client-metadata-url and --oauth-client-id are two ways to name the client: give one. Nothing was changed.');
   if (options.oauthClientSecret && options.oauthClientId === undefined) throw new UsageError('--oauth-client-secret goes with --oauth-client-id ID: the secret of the client you registered with the server. Nothing was changed.');
   try {
     return parseServerConfig({
@@ -55,7 +57,14 @@ export function remoteConfigFromOptions(name: string, options: RemoteAddOptions,
       envFrom: {},
       secretKeys: [],
       approveOnFirstList: options.approve === true,
-      remote: { url, transport, headers: {}, secretHeaders: headers, ...(options.oauthClientId === undefined ? {} : { oauthClientId: options.oauthClientId }) },
+      remote: {
+        url,
+        transport,
+        headers: {},
+        secretHeaders: headers,
+        ...(options.oauthClientId === undefined ? {} : { oauthClientId: options.oauthClientId }),
+        ...(options.oauthClientMetadataUrl === undefined ? {} : { oauthClientMetadataUrl: options.oauthClientMetadataUrl }),
+      },
       createdAt: new Date().toISOString(),
     });
   } catch (error) {

@@ -22,6 +22,7 @@ export async function signInToRemote(options: {
     open: options.open,
     print: options.print,
     ...(clientId === undefined ? {} : { client: { clientId, ...(clientSecret ? { clientSecret } : {}) } }),
+    ...(remote.oauthClientMetadataUrl === undefined ? {} : { clientMetadataUrl: remote.oauthClientMetadataUrl }),
   });
 }
 

@@ -29,7 +29,7 @@ export function remoteUpstream(config: ServerConfig, secrets: Record<string, Sec
   const upstream = new UpstreamHttp({
     url: remote.url,
     headers,
-    authProvider: new AirlockOAuthProvider({ server: config.name, vault: options.oauthVault }),
+    authProvider: new AirlockOAuthProvider({ server: config.name, vault: options.oauthVault, ...(remote.oauthClientMetadataUrl === undefined ? {} : { clientMetadataUrl: remote.oauthClientMetadataUrl }) }),
     transport: remote.transport,
     onAuthRequired: (reason) => options.authRequired(reason),
     // A wider scope needs consent in a browser: noted, so the next sign-in asks for it.

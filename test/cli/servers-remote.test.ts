@@ -106,6 +106,25 @@ describe('airlock servers add --url', () => {
     expect(transport.stderr).toContain('--transport must be streamable-http');
   });
 
+  it('records a client ID metadata document URL for the sign-in, https with a path only, and never beside a client id', () => {
+    const added = airlock(['servers', 'add', 'tracker', '--url', 'https://mcp.tracker.example/mcp', '--oauth-client-metadata-url', 'https://example.org/airlock/client.json']);
+    expect(added.status, added.stderr).toBe(0);
+    const store = openStore(home);
+    try {
+      expect(getServerConfig(store, 'tracker')?.remote?.oauthClientMetadataUrl).toBe('https://example.org/airlock/client.json');
+    } finally {
+      store.close();
+    }
+    for (const bad of ['http://example.org/client.json', 'https://example.org/', 'not a url']) {
+      const refused = airlock(['servers', 'add', 'other', '--url', 'https://mcp.tracker.example/mcp', '--oauth-client-metadata-url', bad]);
+      expect(refused.status, bad).toBe(2);
+      expect(refused.stderr).toContain('a client ID metadata document is an https URL with a path');
+    }
+    const both = airlock(['servers', 'add', 'other', '--url', 'https://mcp.tracker.example/mcp', '--oauth-client-metadata-url', 'https://example.org/c.json', '--oauth-client-id', 'abc']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('two ways to name the client: give one');
+  });
+
   it('refuses a missing header value on stdin', () => {
     const short = airlock(['servers', 'add', 'x', '--url', 'https://mcp.example.com/mcp', '--header', 'X-A', '--header', 'X-B'], `${KEY}\n`);
     expect(short.status).toBe(2);

@@ -57,6 +57,7 @@ export function registerServers(program: Command, io: CliIo, setExit: (code: num
     .option('--transport <KIND>', 'with --url: streamable-http (default; falls back to the older SSE transport by itself) or sse')
     .option('--header <NAME>', "with --url: a header (an API key) sent to the server; its value is read like --secret's (repeatable)", collect)
     .option('--oauth-client-id <ID>', 'with --url: a client you registered with the server\'s sign-in, instead of Airlock registering one')
+    .option('--oauth-client-metadata-url <URL>', "with --url: your organisation's client ID metadata document (https) naming Airlock, used where the server's sign-in accepts one instead of registering a client")
     .option('--oauth-client-secret', "with --oauth-client-id: that client's secret, read like --secret's after the headers' values")
     .addHelpText(
       'after',

@@ -65,6 +65,15 @@ export const RemoteEndpointSchema = z
     secretHeaders: z.array(z.string().regex(HEADER_NAME_PATTERN, 'not a valid header name')),
     /** A client the user registered with the server's authorization server themselves; its secret, if any, is in the secret store. */
     oauthClientId: z.string().min(1).max(512).optional(),
+    /**
+     * A client ID metadata document (an https URL the user's organisation publishes) that names
+     * Airlock as an OAuth client, used where the authorization server accepts one instead of
+     * registering a client: Airlock has no web address of its own to publish one.
+     */
+    oauthClientMetadataUrl: z
+      .string()
+      .refine((text) => URL.canParse(text) && new URL(text).protocol === 'https:' && new URL(text).pathname !== '/', 'a client ID metadata document is an https URL with a path')
+      .optional(),
   })
   .superRefine((remote, ctx) => {
     const lower = new Set<string>();
