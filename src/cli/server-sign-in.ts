@@ -35,7 +35,7 @@ export function registerServerSignIn(servers: Command, io: CliIo, setExit: (code
           }
         }
         const print = (line: string): void => io.err(`${line}\n`);
-        return (await signInToRemote({ config, oauthVault: OAuthVault.open(home), secrets: () => SecretStore.open(home), open: systemOpener(), print })).outcome;
+        return (await signInToRemote({ config, oauthVault: OAuthVault.open(home), secrets: () => SecretStore.open(home), open: systemOpener(), print, env: process.env })).outcome;
       });
       io.out(outcome === 'not-needed' ? `"${name}" (${config.remote?.url}) answers without a sign-in; nothing to do.\n` : `signed in to "${name}" (${config.remote?.url}); its tokens are sealed in the Airlock vault.\n`);
       setExit(EXIT.OK);
@@ -50,7 +50,7 @@ export function registerServerSignIn(servers: Command, io: CliIo, setExit: (code
       const config = remoteConfig(home, name, 'sign out of');
       const result = await failAsUsage(`signing out of "${name}"`, async () => {
         const host = await RemoteHostControl.connect(home);
-        if (!host) return signOutOfRemote(config, OAuthVault.open(home));
+        if (!host) return signOutOfRemote(config, OAuthVault.open(home), process.env);
         try {
           return await host.signOut(name);
         } finally {

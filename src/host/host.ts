@@ -20,7 +20,7 @@ import type { ServerConfig } from '../engine/store/server-configs.js';
 import { OAuthVault, systemOpener, type AuthorizationOpener, type SignInResult, type SignInState, type SignOutResult } from './oauth/index.js';
 import { remoteUpstream } from './remote-upstream.js';
 import { signInToRemote, signOutOfRemote } from './remote-sign-in.js';
-import { SignInWatch } from './sign-in-watch.js';
+import { signInAgainText, SignInWatch } from './sign-in-watch.js';
 import type { Secret } from './secret.js';
 import { AuditBatcher } from './audit-batcher.js';
 import { CallLog, newCallId, redactValue, type CallRecord } from './call-log.js';
@@ -365,7 +365,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     const upstream = config.remote
       ? remoteUpstream(config, secrets, {
           oauthVault: this.oauthVault(),
-          authRequired: (reason) => this.signIns.note(config.name, reason),
+          authRequired: (reason) => this.signIns.note(config.name, reason, signInAgainText(config.name, config.remote)),
           env: this.options.env ?? process.env,
           ...(this.options.maxFrameBytes ? { maxFrameBytes: this.options.maxFrameBytes } : {}),
           log: (message) => this.log(message),
@@ -458,6 +458,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       secrets: () => this.options.secrets ?? SecretStore.open(this.home),
       open: this.options.openBrowser ?? systemOpener(this.options.env ?? process.env),
       print: (line) => this.log(line),
+      env: this.options.env ?? process.env,
     });
     this.audit.append({ type: 'server.signed-in', server, detail: { outcome: result.outcome } });
     this.signIns.recheck(server);
@@ -466,7 +467,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
 
   /** Forgets a remote server's tokens (and asks the server to revoke them where it can). */
   async signOut(server: string): Promise<SignOutResult> {
-    const result = await signOutOfRemote(this.remoteConfig(server), this.oauthVault());
+    const result = await signOutOfRemote(this.remoteConfig(server), this.oauthVault(), this.options.env ?? process.env);
     this.audit.append({ type: 'server.signed-out', server, detail: { forgotten: result.forgotten, revocation: result.revocation } });
     return result;
   }

@@ -1,4 +1,5 @@
 import type { ServerConfig } from '../engine/store/server-configs.js';
+import { proxyFetch } from '../proxy/http/http-client.js';
 import { signIn, signOut, type AuthorizationOpener, type OAuthVault, type SignInResult, type SignOutResult } from './oauth/index.js';
 import type { SecretVault } from './secret-vault.js';
 import { OAUTH_CLIENT_SECRET_KEY } from './server-registration.js';
@@ -10,6 +11,8 @@ export async function signInToRemote(options: {
   secrets: () => SecretVault;
   open: AuthorizationOpener;
   print: (line: string) => void;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read: the sign-in goes through the same proxy as the server's calls. */
+  env: NodeJS.ProcessEnv;
 }): Promise<SignInResult> {
   const remote = requireRemote(options.config, 'sign in to');
   const clientId = remote.oauthClientId;
@@ -21,14 +24,15 @@ export async function signInToRemote(options: {
     vault: options.oauthVault,
     open: options.open,
     print: options.print,
+    fetchFn: proxyFetch(options.env),
     ...(clientId === undefined ? {} : { client: { clientId, ...(clientSecret ? { clientSecret } : {}) } }),
     ...(remote.oauthClientMetadataUrl === undefined ? {} : { clientMetadataUrl: remote.oauthClientMetadataUrl }),
   });
 }
 
-export function signOutOfRemote(config: ServerConfig, oauthVault: OAuthVault): Promise<SignOutResult> {
+export function signOutOfRemote(config: ServerConfig, oauthVault: OAuthVault, env: NodeJS.ProcessEnv): Promise<SignOutResult> {
   requireRemote(config, 'sign out of');
-  return signOut({ server: config.name, vault: oauthVault });
+  return signOut({ server: config.name, vault: oauthVault, fetchFn: proxyFetch(env) });
 }
 
 /** Refused for a local server: it has no sign-in. */

@@ -1,4 +1,5 @@
 import type { ServerConfig } from '../engine/store/server-configs.js';
+import { proxyFetch } from '../proxy/http/http-client.js';
 import { UpstreamHttp } from '../proxy/upstream-http.js';
 import type { Upstream } from '../proxy/upstream.js';
 import { AirlockOAuthProvider, recordScopeChallenge, type OAuthVault } from './oauth/index.js';
@@ -29,12 +30,12 @@ export function remoteUpstream(config: ServerConfig, secrets: Record<string, Sec
   const upstream = new UpstreamHttp({
     url: remote.url,
     headers,
-    authProvider: new AirlockOAuthProvider({ server: config.name, vault: options.oauthVault, ...(remote.oauthClientMetadataUrl === undefined ? {} : { clientMetadataUrl: remote.oauthClientMetadataUrl }) }),
+    authProvider: new AirlockOAuthProvider({ server: config.name, vault: options.oauthVault, fetchFn: proxyFetch(options.env), ...(remote.oauthClientMetadataUrl === undefined ? {} : { clientMetadataUrl: remote.oauthClientMetadataUrl }) }),
     transport: remote.transport,
     onAuthRequired: (reason) => options.authRequired(reason),
     // A wider scope needs consent in a browser: noted, so the next sign-in asks for it.
     onScopeChallenge: (scope) => recordScopeChallenge(options.oauthVault, config.name, scope),
-    signInHint: signInAgainText(config.name),
+    signInHint: signInAgainText(config.name, remote),
     env: options.env,
     ...(options.maxFrameBytes ? { maxFrameBytes: options.maxFrameBytes } : {}),
     redact: (text) => redactSecrets(text, Object.values(secrets)),

@@ -1,8 +1,15 @@
 import { lapseReason, signInState, type OAuthVault, type SignInState } from './oauth/index.js';
 
-/** What a person does about a lapsed sign-in, in every message that holds a call for one. */
-export function signInAgainText(server: string): string {
-  return `sign in again: airlock servers login ${server} (or Sign in in the window)`;
+/**
+ * What a person does about a lapsed sign-in, in every message that holds a call for one. A
+ * server reached with a key in a header may have refused the key rather than asked for a
+ * sign-in (a 401 says which only sometimes): then the message says how to give the key again.
+ */
+export function signInAgainText(server: string, remote?: { url: string; secretHeaders: readonly string[] }): string {
+  const login = `sign in again: airlock servers login ${server} (or Sign in in the window)`;
+  if (remote === undefined || remote.secretHeaders.length === 0) return login;
+  const headers = remote.secretHeaders.map((h) => `--header ${h}`).join(' ');
+  return `${login}; or, if it refused its key, give the key again with: airlock servers add ${server} --url ${remote.url} --replace ${headers}`;
 }
 
 /**
@@ -41,10 +48,10 @@ export class SignInWatch {
     return this.lapsed.get(server);
   }
 
-  /** Notes a lapse the transport reported; the message always says how to sign in again. */
-  note(server: string, why: string): void {
+  /** Notes a lapse the transport reported; the message always says how to sign in again (`hint`). */
+  note(server: string, why: string, hint = signInAgainText(server)): void {
     if (this.lapsed.has(server)) return;
-    this.lapsed.set(server, `${why}: ${signInAgainText(server)}`);
+    this.lapsed.set(server, `${why}: ${hint}`);
     this.changed(server, this.lapsed.get(server) ?? null);
     this.timer ??= setInterval(() => this.check(), this.intervalMs);
     this.timer.unref();

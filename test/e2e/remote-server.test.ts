@@ -95,6 +95,31 @@ describe('a remote server behind Airlock (Streamable HTTP)', () => {
     expect(fs.readFileSync(path.join(airlock.home, SECRETS_FILE_NAME), 'utf8')).toContain(KEY);
   });
 
+  it('says how to give a refused key again, not only how to sign in, when the server answers 401 to a wrong key', async () => {
+    const airlock = await home();
+    const tools = airlock.toolsFile({ tools: [{ name: 'whoami', description: 'Says what it received.' }] });
+    const server = await startRemoteEcho({ toolsFile: tools.file, requireHeader: `X-Api-Key:${KEY}` });
+    cleanups.push(() => server.stop());
+    const added = runCli(['servers', 'add', 'keyed', '--home', airlock.home, '--url', server.url, '--header', 'X-Api-Key', '--approve'], {}, { input: 'sk-a-wrong-key\n' });
+    expect(added.status).toBe(0);
+
+    const { command, args } = airlock.connect('keyed');
+    // The handshake itself is refused: the client's initialize gets the error.
+    const refused = await connectSdk1(command, args).then(
+      async (client) => {
+        cleanups.push(() => client.close());
+        return client.client.listTools().then(
+          () => '',
+          (error: unknown) => String(error),
+        );
+      },
+      (error: unknown) => String(error),
+    );
+    expect(refused).toContain(`give the key again with: airlock servers add keyed --url ${server.url} --replace --header X-Api-Key`);
+    expect(refused).toContain('airlock servers login keyed');
+    expect(refused).not.toContain('sk-a-wrong-key');
+  });
+
   it('holds a call to a tool whose description changed on the remote server, as for a local one', async () => {
     const airlock = await home();
     const tools = airlock.toolsFile({ tools: [{ name: 'greet', description: 'Greets.' }] });

@@ -122,3 +122,19 @@ export async function errorText(response: Response): Promise<string> {
   await body.cancel().catch(() => undefined);
   return Buffer.concat(chunks).toString('utf8').slice(0, 500);
 }
+
+/**
+ * A fetch for the sign-in (OAuth metadata, registration, tokens, revocation) that goes through
+ * the same proxy settings as the MCP endpoint. Its answers are the platform's own Response
+ * objects: the MCP SDK's auth helpers check `instanceof Response`, which undici's class fails.
+ */
+export function proxyFetch(env: NodeJS.ProcessEnv, connectTimeoutMs = 10_000): (input: string | URL, init?: globalThis.RequestInit) => Promise<globalThis.Response> {
+  const dispatcher = proxyDispatcher(env, connectTimeoutMs);
+  return async (input, init) => platformResponse(await fetch(input, { ...(init as RequestInit), dispatcher }));
+}
+
+/** undici's answer as the platform's Response (read whole: sign-in answers are small JSON documents). */
+export async function platformResponse(response: Response): Promise<globalThis.Response> {
+  const body = response.status === 204 || response.status === 304 ? null : await response.arrayBuffer();
+  return new globalThis.Response(body, { status: response.status, statusText: response.statusText, headers: new globalThis.Headers([...response.headers]) });
+}

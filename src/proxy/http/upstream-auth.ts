@@ -1,6 +1,7 @@
 import { auth, extractWWWAuthenticateParams, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { fetch, type Dispatcher, type Response } from 'undici';
+import { platformResponse } from './http-client.js';
 
 /**
  * Sign-in for one remote upstream, through the MCP SDK's own OAuth helpers (discovery from the
@@ -20,8 +21,9 @@ export class UpstreamAuth {
     private readonly onScopeChallenge: ((scope: string) => void) | undefined = undefined,
   ) {
     // Inside the OAuth flow redirects are part of the protocol (metadata, token endpoints), so
-    // this fetch follows them; the MCP endpoint's own fetch never does.
-    this.fetchFn = ((input: string | URL, init?: RequestInit) => fetch(input, { ...(init as object), dispatcher })) as unknown as FetchLike;
+    // this fetch follows them; the MCP endpoint's own fetch never does. The SDK checks
+    // `instanceof Response`, so it gets the platform's Response, not undici's.
+    this.fetchFn = (async (input: string | URL, init?: RequestInit) => platformResponse(await fetch(input, { ...(init as object), dispatcher }))) as unknown as FetchLike;
   }
 
   async headers(): Promise<Record<string, string>> {
