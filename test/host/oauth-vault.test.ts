@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OAUTH_KEY_FILE_NAME, OAUTH_VAULT_FILE_NAME, OAuthVault, signInState } from '../../src/host/oauth/index.js';
 import type { SecretCipher } from '../../src/host/secret-vault.js';
 import { SecretStore } from '../../src/host/secret-store.js';
+import { registerServer, unregisterServer } from '../../src/host/server-registration.js';
+import { openStore } from '../../src/engine/store/index.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 let home: { dir: string; cleanup: () => void };
@@ -55,5 +57,32 @@ describe('OAuthVault', () => {
     vault.update('remote', (e) => ({ ...e, needed: true, tokens: accessOnly, expiresAt: 1_000 }));
     expect(signInState(vault, 'remote', 999)).toBe('signed-in');
     expect(signInState(vault, 'remote', 1_000)).toBe('expired');
+  });
+});
+
+describe('a sign-in belongs to one URL', () => {
+  const remote = (url: string) => ({ name: 'remote', command: '', args: [], env: {}, envFrom: {}, secretKeys: [], approveOnFirstList: false, remote: { url, transport: 'streamable-http' as const, headers: {}, secretHeaders: [] }, createdAt: new Date().toISOString() });
+
+  it('drops the tokens when the server is added again under another URL, keeps them for the same URL, and drops them on remove', () => {
+    const store = openStore(home.dir);
+    try {
+      const vault = OAuthVault.open(home.dir);
+      const openVault = () => SecretStore.open(home.dir);
+      registerServer(store, openVault, remote('https://mcp.example.com/mcp'), {}, { replace: false, openOAuthVault: () => vault });
+      vault.update('remote', (e) => ({ ...e, needed: true, tokens }));
+
+      registerServer(store, openVault, remote('https://mcp.example.com/mcp'), {}, { replace: true, openOAuthVault: () => vault });
+      expect(vault.get('remote')?.tokens?.access_token).toBe('access-token-text');
+
+      // The same name, now pointing elsewhere: the old server's token must never be sent there.
+      registerServer(store, openVault, remote('https://elsewhere.example.net/mcp'), {}, { replace: true, openOAuthVault: () => vault });
+      expect(vault.get('remote')?.tokens).toBeUndefined();
+
+      vault.update('remote', (e) => ({ ...e, needed: true, tokens }));
+      unregisterServer(store, openVault, 'remote', () => vault);
+      expect(vault.get('remote')?.tokens).toBeUndefined();
+    } finally {
+      store.close();
+    }
   });
 });
