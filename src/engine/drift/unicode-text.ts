@@ -58,12 +58,16 @@ export function isCosmeticChange(before: string, after: string): boolean {
   return foldText(before) === foldText(after) && invisibleCodePoints(after).length === 0;
 }
 
+const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
+
 /**
  * The form the deterministic detectors read: compatibility forms folded (fullwidth "ｃｕｒｌ"
  * matches "curl"), invisible characters dropped (so "ig\u200Bnore" still matches), curly quotes
  * straightened, lower case.
  */
 export function detectionForm(text: string): string {
+  // Printable ASCII and \t \n \r: NFKC leaves it as is, it has nothing invisible and no curly quote.
+  if (PLAIN_ASCII.test(text)) return text.replace(/\s+/g, ' ').toLowerCase();
   let out = '';
   for (const ch of text.normalize('NFKC')) {
     if (!isInvisibleCodePoint(ch.codePointAt(0) ?? 0)) out += ch;

@@ -44,9 +44,17 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = Object.freeze([
   { label: 'JSON Web Token', pattern: new RegExp(`${START}eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{16,}${END}`, 'g') },
 ]);
 
+/**
+ * Literal text every format above needs (its prefix, the AWS secret's name, the PEM armour),
+ * matched ignoring case so it can only be looser than the formats. A text with none of it holds
+ * no credential, and is not run through the twelve patterns: most strings of most answers.
+ */
+const CREDENTIAL_HINT = /AKIA|ASIA|ABIA|ACCA|aws_secret_access_key|gh[pousr]_|github_pat_|xox[abposr]-|sk-|AIza|k_live_|PRIVATE KEY-----|eyJ/i;
+
 /** How many credentials of each label a text holds. */
 export function credentialCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
+  if (!CREDENTIAL_HINT.test(text)) return counts;
   for (const { label, pattern } of CREDENTIAL_FORMATS) {
     pattern.lastIndex = 0;
     let n = 0;
