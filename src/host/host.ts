@@ -17,10 +17,10 @@ import { RelaySession } from '../proxy/relay-session.js';
 import { UpstreamStdio } from '../proxy/upstream-stdio.js';
 import type { Upstream } from '../proxy/upstream.js';
 import type { ServerConfig } from '../engine/store/server-configs.js';
-import { OAuthVault, systemOpener, type AuthorizationOpener, type SignInResult, type SignInState, type SignOutResult } from './oauth/index.js';
+import type { AuthorizationOpener, OAuthVault, SignInResult, SignInState, SignOutResult } from './oauth/index.js';
 import { remoteUpstream } from './remote-upstream.js';
-import { signInToRemote, signOutOfRemote } from './remote-sign-in.js';
-import { signInAgainText, SignInWatch } from './sign-in-watch.js';
+import { RemoteSignIns } from './remote-sign-in.js';
+import { signInAgainText } from './sign-in-watch.js';
 import type { Secret } from './secret.js';
 import { AuditBatcher } from './audit-batcher.js';
 import { CallLog, newCallId, redactValue, type CallRecord } from './call-log.js';
@@ -108,9 +108,8 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private readonly callIds = new WeakMap<JudgedCall, string>();
   private readonly holdCalls = new Map<string, string>();
   private readonly gateRules: GateRules;
-  private oauth: OAuthVault | null = null;
-  /** Remote servers whose calls wait for a person to sign in again. */
-  readonly signIns: SignInWatch;
+  /** Remote servers' sign-ins, and which of them wait for a person to sign in again. */
+  private readonly remote: RemoteSignIns;
 
   private constructor(
     readonly home: string,
@@ -121,7 +120,17 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     super();
     this.registry = new TrustRegistry(store);
     this.gateRules = hostGateRules(options.responseChecks);
-    this.signIns = new SignInWatch(() => this.oauthVault(), (server, reason) => this.signInChanged(server, reason));
+    this.remote = new RemoteSignIns({
+      home,
+      store,
+      ...(options.oauthCipher ? { oauthCipher: options.oauthCipher } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
+      ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
+      env: options.env ?? process.env,
+      audit: (event) => this.audit.append(event),
+      log: (message) => this.log(message),
+      changed: (server, reason) => this.signInChanged(server, reason),
+    });
     this.api = new HostApiService({
       host: this,
       store,
@@ -187,7 +196,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       this.http?.close();
       if (this.http) removeControlEndpoint(this.home);
       this.bypassWatch?.stop();
-      this.signIns.stop();
+      this.remote.watch.stop();
       this.holds.denyWhere(() => true, 'the Airlock host is stopping; the held call was denied. Start it again and retry.', 'hold-host-stopped');
       const deadline = Date.now() + DRAIN_MS;
       while ([...this.sessions].some((s) => s.inFlight > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -365,7 +374,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     const upstream = config.remote
       ? remoteUpstream(config, secrets, {
           oauthVault: this.oauthVault(),
-          authRequired: (reason) => this.signIns.note(config.name, reason, signInAgainText(config.name, config.remote)),
+          authRequired: (reason) => this.remote.watch.note(config.name, reason, signInAgainText(config.name, config.remote)),
           env: this.options.env ?? process.env,
           ...(this.options.maxFrameBytes ? { maxFrameBytes: this.options.maxFrameBytes } : {}),
           log: (message) => this.log(message),
@@ -387,7 +396,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
           if (this.audit.broken) return { ...ctx, unavailable: `Airlock cannot write its audit log (${this.audit.broken.message}). Check the disk and restart Airlock.` };
           // A lapsed sign-in holds calls until the user signs in: the server cannot be listed meanwhile, so an item
           // not seen yet waits too; after the sign-in each is judged again as usual (sign-in-watch.ts).
-          if (config.remote && this.signIns.lapse(name) !== undefined) return { ...ctx, itemStatus: (kind, key) => heldForSignIn(ctx.itemStatus(kind, key)) };
+          if (config.remote && this.remote.watch.lapse(name) !== undefined) return { ...ctx, itemStatus: (kind, key) => heldForSignIn(ctx.itemStatus(kind, key)) };
           if (listingFailure) return { ...ctx, unavailable: `Airlock could not pin what "${name}" lists now (${listingFailure}); its calls are refused until it lists cleanly` };
           return ctx;
         },
@@ -442,42 +451,19 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
 
   /** The sealed vault of remote servers' sign-ins, opened on first use. */
   oauthVault(): OAuthVault {
-    this.oauth ??= OAuthVault.open(this.home, this.options.oauthCipher);
-    return this.oauth;
+    return this.remote.oauthVault();
   }
 
-  /** 'not-needed' for a server that is not remote. */
   signInState(server: string): SignInState {
-    return getServerConfig(this.store, server)?.remote ? this.signIns.state(server) : 'not-needed';
+    return this.remote.state(server);
   }
 
-  /** Signs in to a remote server: the consent page opens in the browser (its address also goes to the log); held calls go on after. */
-  async signIn(server: string): Promise<{ outcome: SignInResult['outcome'] }> {
-    const result = await signInToRemote({
-      config: this.remoteConfig(server),
-      oauthVault: this.oauthVault(),
-      secrets: () => this.options.secrets ?? SecretStore.open(this.home),
-      open: this.options.openBrowser ?? systemOpener(this.options.env ?? process.env),
-      print: (line) => this.log(line),
-      env: this.options.env ?? process.env,
-    });
-    this.audit.append({ type: 'server.signed-in', server, detail: { outcome: result.outcome } });
-    this.signIns.recheck(server);
-    return { outcome: result.outcome };
+  signIn(server: string): Promise<{ outcome: SignInResult['outcome'] }> {
+    return this.remote.signIn(server);
   }
 
-  /** Forgets a remote server's tokens (and asks the server to revoke them where it can). */
-  async signOut(server: string): Promise<SignOutResult> {
-    const result = await signOutOfRemote(this.remoteConfig(server), this.oauthVault(), this.options.env ?? process.env);
-    this.audit.append({ type: 'server.signed-out', server, detail: { forgotten: result.forgotten, revocation: result.revocation } });
-    return result;
-  }
-
-  private remoteConfig(server: string): ServerConfig {
-    const config = getServerConfig(this.store, server);
-    if (!config) throw new ApprovalRefusedError(`there is no server named "${server}". See them with: airlock servers list`);
-    if (!config.remote) throw new ApprovalRefusedError(`"${server}" is a local server (it runs a command), so it has no sign-in. See the servers with: airlock servers list`);
-    return config;
+  signOut(server: string): Promise<SignOutResult> {
+    return this.remote.signOut(server);
   }
 
   /** A lapse begins (reason) or ends (null): tell the window, and let held calls go on once signed in. */
@@ -522,7 +508,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     const call = judgement.call;
     if (!call) return Promise.resolve(verdict('DENY', 'R3', 'hold.without-call', 'only calls can be held'));
     const callId = this.callIds.get(call);
-    const lapse = this.signIns.lapse(server);
+    const lapse = this.remote.watch.lapse(server);
     const { view, final } = this.holds.open(
       { server, kind: call.kind, key: call.key, sessionId: session.id, client: session.clientName, callId: callId ?? null, ...(lapse === undefined ? {} : { reason: lapse }) },
       () => this.timeoutReason(server, call.kind, call.key),
@@ -558,7 +544,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     const item = this.registry.controller(server).snapshot.report?.items.find((i) => i.kind === kind && i.key === key);
     const worst = item?.findings[0];
     const seconds = Math.round((this.options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS) / 1000);
-    const lapse = this.signIns.lapse(server);
+    const lapse = this.remote.watch.lapse(server);
     if (lapse !== undefined) return `${kind} "${key}" on "${server}" waited ${seconds} s for a sign-in and was denied: ${lapse}`;
     return `${kind} "${key}" on "${server}" was held for ${seconds} s without an answer and was denied${worst ? `: ${worst.message}` : ''}. Review it with: airlock review ${server}`;
   }

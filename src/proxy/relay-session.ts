@@ -9,7 +9,7 @@ import { parseSurface, type Surface } from '../engine/surface.js';
 import { DEFAULT_MAX_FRAME_BYTES, LineFramer } from './line-framer.js';
 import { isListMethod, LIST_CHANGED, LIST_METHODS, listSurface, serverSelfFrom, type ServerSelf } from './surface-listing.js';
 import { servedListResult, servedSelfResult } from './served-results.js';
-import type { Upstream } from './upstream.js';
+import { upstreamGoneText, type Upstream, type UpstreamExit } from './upstream.js';
 
 /** What a session asks of the Host; the Host owns the engine state, holds, audit and events. */
 export interface RelayHooks {
@@ -452,14 +452,8 @@ export class RelaySession {
     setImmediate(() => void this.close('the server exited'));
   }
 
-  private upstreamGoneMessage(exit?: { code: number | null; signal: NodeJS.Signals | null; error: Error | null }): string {
-    const tail = this.upstream.stderr();
-    if (this.upstream.remote === true) {
-      const how = exit?.error ? `could not be reached (${exit.error.message})` : exit ? 'closed the connection' : 'is not connected';
-      return `server "${this.server}" ${how}${tail ? `; its last transport notes: ${tail.slice(-1000)}` : ''}. Check its address and sign-in with: airlock servers list`;
-    }
-    const how = exit?.error ? `could not be started (${exit.error.message})` : exit ? `exited (${exit.signal ?? `code ${exit.code}`})` : 'is not running';
-    return `server "${this.server}" ${how}${tail ? `; the end of its stderr: ${tail.slice(-1000)}` : ''}. Check its command with: airlock servers list`;
+  private upstreamGoneMessage(exit?: UpstreamExit): string {
+    return upstreamGoneText(this.upstream, this.server, exit);
   }
 
   private toClient(line: Buffer): void {

@@ -32,3 +32,14 @@ export interface Upstream extends Pick<EventEmitter<UpstreamEvents>, 'on' | 'onc
   /** What went wrong lately, for the relay's error messages (a child's stderr tail, a remote's last transport error); secrets redacted. */
   stderr(): string;
 }
+
+/** Why a server's upstream cannot take a message, for the client's error and the Host log: a command that exited or could not start, a remote that could not be reached or closed. */
+export function upstreamGoneText(upstream: Upstream, server: string, exit?: UpstreamExit): string {
+  const tail = upstream.stderr();
+  if (upstream.remote === true) {
+    const how = exit?.error ? `could not be reached (${exit.error.message})` : exit ? 'closed the connection' : 'is not connected';
+    return `server "${server}" ${how}${tail ? `; its last transport notes: ${tail.slice(-1000)}` : ''}. Check its address and sign-in with: airlock servers list`;
+  }
+  const how = exit?.error ? `could not be started (${exit.error.message})` : exit ? `exited (${exit.signal ?? `code ${exit.code}`})` : 'is not running';
+  return `server "${server}" ${how}${tail ? `; the end of its stderr: ${tail.slice(-1000)}` : ''}. Check its command with: airlock servers list`;
+}
