@@ -13,6 +13,8 @@ export interface CallAuditFields {
   callId: string;
   client?: string | null;
   sessionId?: string;
+  /** The way the session came in: "connect", or "token NAME" for the MCP endpoint. */
+  via?: string;
   reason?: string;
 }
 
@@ -31,6 +33,7 @@ export function withCallFields(detail: AuditDetail | null | undefined, fields: C
   // Object.assign, not a spread and new keys: V8 adds keys to a spread copy the slow way (≈ 0.8 µs each, twice a call).
   const full: AuditDetail = Object.assign({}, detail, { callId: fields.callId });
   if (fields.sessionId !== undefined) full.sessionId = auditText(fields.sessionId, AUDIT_NAME_CHARS);
+  if (fields.via !== undefined) full.via = auditText(fields.via, AUDIT_NAME_CHARS);
   if (fields.client !== undefined) full.client = fields.client === null ? null : auditText(fields.client, AUDIT_NAME_CHARS);
   if (fields.reason !== undefined) full.reason = auditText(fields.reason, MAX_REASON_CHARS);
   for (const optional of ['reason', 'client'] as const) {
@@ -103,6 +106,7 @@ function decidedRow(event: AuditEvent, id: string, latencies: ReadonlyMap<string
     server: event.server,
     sessionId: stringOf(detail.sessionId) ?? '',
     client: stringOf(detail.client),
+    via: stringOf(detail.via),
     method: stringOf(detail.method) ?? 'unknown',
     key: event.tool ?? '',
     decision: event.decision,

@@ -24,6 +24,17 @@ import { exportReceipts } from './receipts-export.js';
 import { SecretStore } from './secret-store.js';
 import { addServerFromWindow, removeServerFromWindow } from './server-edits.js';
 import { SigningKey } from './signing-key.js';
+import { ClientTokenError, createClientToken, listClientTokens, revokeClientToken } from './client-tokens.js';
+
+/** A token refusal, in the window's words (the CLI's flags are not the window's buttons). */
+function refusedForUser<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof ClientTokenError) throw new HostApiError(error.message.replace(/: airlock clients token \S+ --replace$/, ': press Replace to make a new one'));
+    throw error;
+  }
+}
 
 // Answers are typed loosely here and checked against the contract at runtime (parseHostApiResult):
 // the Host's own types are wider (a state is a string) than the contract's enums.
@@ -184,6 +195,15 @@ export class HostApiService {
         return { forgotten, revocation, signInState: host.signInState(server) };
       },
       clientsList: () => clientsListJson(scanClients(clientDirs), clientDirs),
+      clientTokens: () => ({ endpoint: host.mcpUrl, tokens: listClientTokens(store).map(({ name, createdAt, lastUsedAt }) => ({ name, createdAt, lastUsedAt })) }),
+      createClientToken: ({ name, replace }) => {
+        const { token, record, replaced } = refusedForUser(() => createClientToken(store, name, { replace: replace === true }));
+        return { name, token, createdAt: record.createdAt, replaced };
+      },
+      revokeClientToken: ({ name }) => {
+        refusedForUser(() => revokeClientToken(store, name));
+        return { revoked: true as const };
+      },
       clientsInstallPreview: ({ clients }) => {
         const proposal = proposeInstall(store, home, clientDirs, clients, env, secrets, clientLauncher);
         const planId = this.remember({ install: proposal });

@@ -6,12 +6,12 @@ import type { ClientDirs, Launcher } from '../clients/client-adapter.js';
 import { ApprovalRefusedError } from '../engine/controller/server-controller.js';
 import { TrustRegistry } from '../engine/controller/trust-registry.js';
 import type { ServerState } from '../engine/decision.js';
-import type { GateContext, GateRules, ItemStatus, RequestJudgement } from '../engine/gate/gate.js';
-import type { JudgedCall } from '../engine/gate/judged-methods.js';
-import { verdict, type Verdict } from '../engine/gate/verdict.js';
+import type { GateContext, GateRules, ItemStatus } from '../engine/gate/gate.js';
 import { acquireHomeLock, openStore, type HomeLock, type Store } from '../engine/store/index.js';
 import { getServerConfig, listServerConfigs } from '../engine/store/server-configs.js';
 import type { ItemKind, Surface } from '../engine/surface.js';
+import type { Duplex } from 'node:stream';
+import os from 'node:os';
 import { hostSocketPath, listenHostSocket, readHello, writeHelloReply, type Hello } from '../proxy/local-socket.js';
 import { RelaySession } from '../proxy/relay-session.js';
 import { UpstreamStdio } from '../proxy/upstream-stdio.js';
@@ -23,8 +23,9 @@ import { RemoteSignIns } from './remote-sign-in.js';
 import { signInAgainText } from './sign-in-watch.js';
 import type { Secret } from './secret.js';
 import { AuditBatcher } from './audit-batcher.js';
-import { CallLog, newCallId, redactValue, type CallRecord } from './call-log.js';
-import { AUDIT_NAME_CHARS, auditText, callsFromAudit, withCallFields } from './call-audit.js';
+import type { CallLog } from './call-log.js';
+import { callsFromAudit } from './call-audit.js';
+import { CallTracker } from './call-tracker.js';
 import { serveControl, type ApproveTarget, type CallArguments, type HostControl, type ServerSummary, type ToolState } from './control.js';
 import { startControlHttp, type ControlHttp } from './control-http.js';
 import { HostApiService } from './host-api-service.js';
@@ -32,8 +33,8 @@ import { clientDirs } from '../clients/client-dirs.js';
 import { writeControlEndpoint, removeControlEndpoint, defaultRendererDir } from './control-endpoint.js';
 import { controlToken } from './control-token.js';
 import { listenPreferring, rememberControlPort } from './control-port.js';
+import { HostEndpoint } from './host-endpoint.js';
 import { DEFAULT_HOLD_TIMEOUT_MS, HoldBook } from './hold-book.js';
-import { allowedOnce, holdAnswerer } from './hold-answerer.js';
 import type { HostEvents, HoldView } from './host-events.js';
 import { reviewItems, type ReviewItem } from './review-items.js';
 import { quarantineEntries } from './quarantine-entries.js';
@@ -81,10 +82,26 @@ export interface HostOptions {
   oauthCipher?: SecretCipher;
   /** Shows a sign-in's consent page: Electron's shell.openExternal in the app; default the system opener (or AIRLOCK_BROWSER). */
   openBrowser?: AuthorizationOpener;
+  /** Serve the MCP endpoint for HTTP clients on http://127.0.0.1:port/mcp/NAME (0 picks a free port). */
+  mcpPort?: number;
+  /** Try this port first for the MCP endpoint (the one clients were given), falling back to `mcpPort`. */
+  preferredMcpPort?: number;
+}
+
+/** Where a session came from, for the audit log and the window: `airlock connect`, or a client's token of the MCP endpoint. */
+export type SessionVia = 'connect' | `token ${string}`;
+
+/** Where a session's server starts (stdio) and what it is attributed to. */
+interface SessionOrigin {
+  via: SessionVia;
+  cwd: string;
+  /** The client's PATH, to find the server's command as the client would have (connect only). */
+  path?: string;
 }
 
 const DRAIN_MS = 10_000;
 const CHECKPOINT_CHECK_MS = 5_000;
+
 
 /**
  * The Host of one Airlock home: owns the store and the trust registry, accepts `airlock
@@ -98,15 +115,14 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private readonly sessions = new Set<RelaySession>();
   private server: net.Server | null = null;
   private http: ControlHttp | null = null;
+  private endpoint: HostEndpoint | null = null;
   /** The HostApi the window uses (over the control API's HTTP, or Electron IPC). */
   readonly api: HostApiService;
   private stopping: Promise<void> | null = null;
   private readonly checkpointTimer: NodeJS.Timeout;
   private bypassWatch: BypassWatch | null = null;
-  /** Recent calls for the window: in memory, seeded at start from the audit log (without contents). */
-  readonly calls = new CallLog();
-  private readonly callIds = new WeakMap<JudgedCall, string>();
-  private readonly holdCalls = new Map<string, string>();
+  /** Each call's decision, hold, answer and finish: audited, and the window's recent calls. */
+  private readonly tracker: CallTracker;
   private readonly gateRules: GateRules;
   /** Remote servers' sign-ins, and which of them wait for a person to sign in again. */
   private readonly remote: RemoteSignIns;
@@ -142,7 +158,17 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       ...(options.keyCipher ? { keyCipher: options.keyCipher } : {}),
     });
     this.audit = new AuditBatcher(home, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
-    this.holds = new HoldBook(options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS, (view, final, by) => this.holdResolved(view, final, by));
+    const holdTimeoutMs = options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS;
+    this.tracker = new CallTracker({
+      registry: this.registry,
+      holds: () => this.holds,
+      append: (event) => this.audit.append(event),
+      emit: this.emit.bind(this),
+      log: (message) => this.log(message),
+      lapse: (server) => this.remote.watch.lapse(server),
+      holdTimeoutMs,
+    });
+    this.holds = new HoldBook(holdTimeoutMs, (view, final, by) => this.tracker.holdResolved(view, final, by));
     // Sign a checkpoint every 256 events or 60 s (checked every few seconds), and at shutdown.
     this.checkpointTimer = setInterval(() => this.checkpoint(false), CHECKPOINT_CHECK_MS);
     this.checkpointTimer.unref();
@@ -163,6 +189,20 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
         writeControlEndpoint(options.home, { url: host.http.url, pid: process.pid });
         rememberControlPort(options.home, Number(new URL(host.http.url).port));
       }
+      if (options.mcpPort !== undefined) {
+        host.endpoint = await HostEndpoint.start({
+          home: options.home,
+          store,
+          port: options.mcpPort,
+          ...(options.preferredMcpPort === undefined ? {} : { preferred: options.preferredMcpPort }),
+          ...(options.maxFrameBytes ? { maxBodyBytes: options.maxFrameBytes } : {}),
+          open: (server, client, relaySide) => {
+            if (host.stopping) throw new Error('the Airlock host is stopping; try again in a moment');
+            return host.openRelay(server, relaySide, { via: `token ${client}`, cwd: os.homedir() });
+          },
+          log: (message) => host.log(message),
+        });
+      }
       return host;
     } catch (error) {
       store?.close();
@@ -178,6 +218,16 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     } catch (error) {
       this.log(`could not read the recent calls back from the audit log (${(error as Error).message}); the Live view starts empty. Check the log with: airlock audit verify`);
     }
+  }
+
+  /** The MCP endpoint's base address (its servers are at /mcp/NAME), when it was started. */
+  get mcpUrl(): string | null {
+    return this.endpoint?.url ?? null;
+  }
+
+  /** Recent calls for the window: in memory, seeded at start from the audit log (without contents). */
+  get calls(): CallLog {
+    return this.tracker.calls;
   }
 
   /** The loopback control API's address, when started with a port. */
@@ -201,6 +251,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       const deadline = Date.now() + DRAIN_MS;
       while ([...this.sessions].some((s) => s.inFlight > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await Promise.all([...this.sessions].map((s) => s.close('the Airlock host stopped')));
+      await this.endpoint?.close();
       clearInterval(this.checkpointTimer);
       await this.audit.close();
       this.checkpoint(true);
@@ -360,15 +411,20 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       return;
     }
     try {
-      this.startSession(socket, hello);
+      this.openRelay(hello.server, socket, { via: 'connect', cwd: hello.cwd, ...(hello.path ? { path: hello.path } : {}) }, () => writeHelloReply(socket, { hello: 'ok' }));
     } catch (error) {
       this.refuse(socket, (error as Error).message);
     }
   }
 
-  private startSession(socket: net.Socket, hello: Extract<Hello, { hello: 'connect' }>): void {
-    const config = getServerConfig(this.store, hello.server);
-    if (!config) throw new Error(`there is no server named "${hello.server}" in ${this.home}. Add it with: airlock servers add ${hello.server} -- COMMAND [ARGS…]`);
+  /**
+   * Starts a session of `server` for a client on `client` (the local socket of `airlock connect`,
+   * or one side of an MCP endpoint session). Throws, before anything starts, when the server is
+   * unknown or cannot be started; `ready` runs once the upstream exists, before any byte is relayed.
+   */
+  private openRelay(server: string, client: Duplex, origin: SessionOrigin, ready?: () => void): RelaySession {
+    const config = getServerConfig(this.store, server);
+    if (!config) throw new Error(`there is no server named "${server}" in ${this.home}. Add it with: airlock servers add ${server} -- COMMAND [ARGS…]`);
     const secrets = (this.options.secrets ?? SecretStore.open(this.home)).get(config.name);
     const secretValues = Object.values(secrets).map((secret) => secret.reveal());
     const upstream = config.remote
@@ -379,14 +435,14 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
           ...(this.options.maxFrameBytes ? { maxFrameBytes: this.options.maxFrameBytes } : {}),
           log: (message) => this.log(message),
         })
-      : this.stdioUpstream(config, secrets, hello);
-    writeHelloReply(socket, { hello: 'ok' });
+      : this.stdioUpstream(config, secrets, origin);
+    ready?.();
     const name = config.name;
     // Why this session's last listing could not be pinned (ambiguous, unparseable, no answer): calls wait for a clean one.
     let listingFailure: string | null = null;
     const session: RelaySession = new RelaySession(
       name,
-      socket,
+      client,
       upstream,
       {
         gateContext: () => {
@@ -400,15 +456,9 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
           if (listingFailure) return { ...ctx, unavailable: `Airlock could not pin what "${name}" lists now (${listingFailure}); its calls are refused until it lists cleanly` };
           return ctx;
         },
-        judged: (judgement) => this.judged(name, session, judgement, secretValues),
-        hold: (judgement) => this.hold(name, session, judgement),
-        finished: (call, v, response, latencyMs) => {
-          const id = this.callIds.get(call);
-          const detail = { method: call.method, code: v.code, latencyMs: Math.round(latencyMs * 1000) / 1000 };
-          this.audit.append({ type: 'call.finished', server: name, tool: call.key, decision: v.decision, rule: v.rule, response, ...(v.findings ? { findings: [...v.findings] } : {}), detail: id === undefined ? detail : withCallFields(detail, { callId: id }) });
-          const record = id === undefined ? undefined : this.calls.finished(id, latencyMs, redactValue(v.rewritten ?? response, secretValues));
-          if (record) this.emit('call.finished', { server: name, sessionId: session.id, method: call.method, key: call.key, decision: v.decision, latencyMs, call: record });
-        },
+        judged: (judgement) => this.tracker.judged(name, { id: session.id, clientName: session.clientName, via: origin.via }, judgement, secretValues),
+        hold: (judgement) => this.tracker.hold(name, { id: session.id, clientName: session.clientName, via: origin.via }, judgement),
+        finished: (call, v, response, latencyMs) => this.tracker.finished(name, session.id, call, v, response, latencyMs, secretValues),
         fromServer: ({ verdict: v, message }) => {
           const method = message && message.kind !== 'result' && message.kind !== 'error' ? message.message.method : null;
           this.audit.append({ type: 'server.message', server: name, decision: v.decision, rule: v.rule, detail: { code: v.code, method, kind: message?.kind ?? 'invalid' } });
@@ -433,17 +483,18 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       this.holds.denyWhere((h) => h.sessionId === session.id, 'the client disconnected while its call was held');
     });
     session.start();
-    this.log(`session ${session.id}: a client connected to "${name}" (${config.remote ? config.remote.url : config.command})`);
+    this.log(`session ${session.id}: a client connected to "${name}" through ${origin.via === 'connect' ? 'airlock connect' : `the MCP endpoint (${origin.via})`} (${config.remote ? config.remote.url : config.command})`);
+    return session;
   }
 
-  private stdioUpstream(config: ServerConfig, secrets: Record<string, Secret>, hello: Extract<Hello, { hello: 'connect' }>): Upstream {
-    const { env, missing } = buildServerEnv({ config, secrets, hostEnv: this.options.env ?? process.env, ...(hello.path ? { clientPath: hello.path } : {}) });
+  private stdioUpstream(config: ServerConfig, secrets: Record<string, Secret>, origin: SessionOrigin): Upstream {
+    const { env, missing } = buildServerEnv({ config, secrets, hostEnv: this.options.env ?? process.env, ...(origin.path ? { clientPath: origin.path } : {}) });
     if (missing.length > 0) throw new Error(describeMissingEnv(config, missing));
     return new UpstreamStdio({
       command: config.command,
       args: config.args,
       env,
-      cwd: hello.cwd,
+      cwd: origin.cwd,
       ...(this.options.maxFrameBytes ? { maxFrameBytes: this.options.maxFrameBytes } : {}),
       redact: (text) => redactSecrets(text, Object.values(secrets)),
     });
@@ -483,70 +534,6 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     writeHelloReply(socket, { hello: 'error', message });
     socket.end();
     this.log(`refused a connection: ${message}`);
-  }
-
-  private judged(server: string, session: RelaySession, judgement: RequestJudgement, secretValues: readonly string[]): void {
-    const { verdict: v, call } = judgement;
-    // The row's id goes into the event first, so a later Host can join the call's events into its row again.
-    const id = newCallId();
-    const event = this.registry.decisionEvent(server, judgement);
-    const fields = { callId: id, client: session.clientName, sessionId: session.id, ...(v.decision === 'ALLOW' ? {} : { reason: v.reason }) };
-    this.audit.append({ ...event, detail: withCallFields(event.detail, fields) });
-    const method = call?.method ?? judgement.message?.kind ?? 'invalid';
-    const record = this.calls.started(
-      { id, server, sessionId: session.id, client: session.clientName, method, key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason },
-      redactValue(call?.args ?? null, secretValues),
-    );
-    if (call) this.callIds.set(call, record.id);
-    // A call the gate denies ends here (the client has its error): its row says how long that took, not "running".
-    const row = v.decision === 'DENY' ? (this.calls.finished(record.id, Date.now() - Date.parse(record.startedAt), null) ?? record) : record;
-    this.emit('call.started', { server, sessionId: session.id, method, key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason, call: row });
-    if (v.decision === 'DENY') this.log(`DENY ${server}: ${v.reason}`);
-  }
-
-  private hold(server: string, session: RelaySession, judgement: RequestJudgement): Promise<Verdict> {
-    const call = judgement.call;
-    if (!call) return Promise.resolve(verdict('DENY', 'R3', 'hold.without-call', 'only calls can be held'));
-    const callId = this.callIds.get(call);
-    const lapse = this.remote.watch.lapse(server);
-    const { view, final } = this.holds.open(
-      { server, kind: call.kind, key: call.key, sessionId: session.id, client: session.clientName, callId: callId ?? null, ...(lapse === undefined ? {} : { reason: lapse }) },
-      () => this.timeoutReason(server, call.kind, call.key),
-    );
-    if (callId !== undefined) this.holdCalls.set(view.id, callId);
-    this.emit('hold.opened', view);
-    if (lapse !== undefined) this.log(`HOLD ${call.kind} "${call.key}" on "${server}" from ${session.clientName ?? 'an unnamed client'}: waiting for a sign-in; ${lapse}`);
-    else this.log(`HOLD ${call.kind} "${call.key}" on "${server}" from ${session.clientName ?? 'an unnamed client'}: waiting for your answer. Review it with: airlock review ${server}`);
-    return final;
-  }
-
-  private holdResolved(view: HoldView, final: Verdict, answeredBy: string | null): void {
-    const callId = this.holdCalls.get(view.id);
-    this.holdCalls.delete(view.id);
-    const detail = { code: final.code, holdId: view.id, client: view.client === null ? null : auditText(view.client, AUDIT_NAME_CHARS), ...(answeredBy === null ? {} : { answeredBy }) };
-    this.audit.append({ type: 'hold.resolved', server: view.server, tool: view.key, decision: final.decision, rule: final.rule, detail: callId === undefined ? detail : withCallFields(detail, { callId, reason: final.reason }) });
-    const decision = final.decision === 'ALLOW' ? 'ALLOW' : 'DENY';
-    const by = holdAnswerer(final.code);
-    this.emit('hold.resolved', { hold: view, decision, reason: final.reason, answeredBy: by });
-    const record = callId === undefined ? undefined : this.calls.resolved(callId, decision, { by, reason: final.reason, once: allowedOnce(final.code) });
-    // A denied hold never reaches the server, so no finished event would come: the row ends here.
-    if (record && decision === 'DENY') this.emitDeniedHold(record);
-    this.log(`${final.decision} after hold: ${final.reason}`);
-  }
-
-  private emitDeniedHold(record: CallRecord): void {
-    const latencyMs = Date.now() - Date.parse(record.startedAt);
-    const finished = this.calls.finished(record.id, latencyMs, null) ?? record;
-    this.emit('call.finished', { server: record.server, sessionId: record.sessionId, method: record.method, key: record.key, decision: 'DENY', latencyMs, call: finished });
-  }
-
-  private timeoutReason(server: string, kind: string, key: string): string {
-    const item = this.registry.controller(server).snapshot.report?.items.find((i) => i.kind === kind && i.key === key);
-    const worst = item?.findings[0];
-    const seconds = Math.round((this.options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS) / 1000);
-    const lapse = this.remote.watch.lapse(server);
-    if (lapse !== undefined) return `${kind} "${key}" on "${server}" waited ${seconds} s for a sign-in and was denied: ${lapse}`;
-    return `${kind} "${key}" on "${server}" was held for ${seconds} s without an answer and was denied${worst ? `: ${worst.message}` : ''}. Review it with: airlock review ${server}`;
   }
 
   private observe(server: string, surface: Surface, approveOnFirstList: boolean): void {

@@ -5,6 +5,7 @@ import { clientDirs } from '../clients/client-dirs.js';
 import { xdgConfigHome } from '../clients/platform-dirs.js';
 import { defaultHome } from '../engine/store/home-dir.js';
 import { appLauncher } from '../host/airlock-launcher.js';
+import { DEFAULT_MCP_PORT, lastMcpPort } from '../host/mcp-port.js';
 import { Host } from '../host/host.js';
 import type { ReviewItem } from '../shared/host-api/index.js';
 import { createActionRunner } from './action-runner.js';
@@ -103,6 +104,9 @@ async function start(): Promise<void> {
         // A sign-in's consent page opens in the user's browser, never in an Airlock window.
         openBrowser: (url) => (isBrowserUrl(url) ? shell.openExternal(url.href).then(() => true, () => false) : false),
         clients: clientDirs(),
+        // HTTP-only clients reach servers at the same address every start: the home's last port, else Airlock's usual one.
+        mcpPort: 0,
+        preferredMcpPort: lastMcpPort(home) ?? DEFAULT_MCP_PORT,
         // Packaged, RunAsNode is off: client entries run the shipped connect script with the user's Node.
         ...(app.isPackaged ? { clientLauncher: () => appLauncher({ connectScript: connectScript(home), appExecutable: process.env.APPIMAGE ?? process.execPath, home, env: process.env }) } : {}),
       }),

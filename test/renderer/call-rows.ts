@@ -6,6 +6,7 @@ export function callRow(overrides: Partial<CallRow> & { id: string }): CallRow {
     server: 'filesystem',
     sessionId: 'session-1',
     client: 'claude-desktop',
+    via: 'connect',
     method: 'tools/call',
     key: 'read_file',
     decision: 'ALLOW',

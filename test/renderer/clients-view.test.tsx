@@ -7,7 +7,8 @@ import { fakeHost, type FakeHost } from './fake-host-api.js';
 import { bypassing, clientsList, installPreview, restorePreview } from './fixtures/clients.js';
 
 function renderClients(handlers: Parameters<typeof fakeHost>[0]): FakeHost {
-  const host = fakeHost(handlers);
+  // The HTTP clients panel below the routing asks for the endpoint's tokens (tested in client-tokens.test.tsx).
+  const host = fakeHost({ clientTokens: () => ({ endpoint: null, tokens: [] }), ...handlers });
   render(
     <HostApiProvider api={host.api}>
       <ClientsView />

@@ -12,6 +12,7 @@ import { confirmChange } from '../confirm.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { homeFrom } from '../home-option.js';
 import type { CliIo } from '../io.js';
+import { registerClientTokens } from './client-tokens.js';
 
 interface WhereOptions {
   client?: string[];
@@ -82,6 +83,7 @@ export function registerClients(program: Command, io: CliIo, setExit: (code: num
         setExit(failed);
       });
     });
+  registerClientTokens(clients, io, setExit);
 }
 
 /** The options that say where to look, shared by list, install and restore. */

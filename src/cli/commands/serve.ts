@@ -8,6 +8,7 @@ import { controlToken } from '../../host/control-token.js';
 import { homeFrom } from '../home-option.js';
 import type { CliIo } from '../io.js';
 import { lastControlPort } from '../../host/control-port.js';
+import { DEFAULT_MCP_PORT, lastMcpPort } from '../../host/mcp-port.js';
 import { findRunningHost, stopRunningHost } from '../running-host.js';
 import { openHostWindow } from './window.js';
 
@@ -22,12 +23,17 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--replace', 'when a Host already runs on this home, stop it (it finishes in-flight calls) and take over')
     .option('--no-watch-clients', "do not watch the AI clients' config files for servers that bypass Airlock")
     .option('--port <n>', "serve the control API and window on http://127.0.0.1:N (bearer token in the home's control-token file; default: the port this home's last Host used when free, else any free port)")
-    .action(async (options: { holdTimeout: string; port?: string; userHome?: string; platform?: string; watchClients: boolean; open?: boolean; replace?: boolean }, command: Command) => {
+    .option('--mcp-port <n>', `serve the MCP endpoint for HTTP clients on http://127.0.0.1:N/mcp/SERVER (each client needs its token: airlock clients token NAME; default: the port this home's endpoint last used, else ${DEFAULT_MCP_PORT}, else any free port)`)
+    .option('--no-mcp-endpoint', 'do not serve the MCP endpoint (clients reach servers through airlock connect only)')
+    .action(async (options: { holdTimeout: string; port?: string; mcpPort?: string; mcpEndpoint: boolean; userHome?: string; platform?: string; watchClients: boolean; open?: boolean; replace?: boolean }, command: Command) => {
       const seconds = Number(options.holdTimeout);
       if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--hold-timeout must be a positive number of seconds, not "${options.holdTimeout}"`);
       // Every Host serves the window, so `airlock open` and `ui-url` find it however it was started.
       const port = options.port === undefined ? 0 : Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number from 0 to 65535, not "${options.port}"`);
+      const mcpPort = options.mcpPort === undefined ? undefined : Number(options.mcpPort);
+      if (mcpPort !== undefined && (!Number.isInteger(mcpPort) || mcpPort < 0 || mcpPort > 65535)) throw new UsageError(`--mcp-port must be a port number from 0 to 65535, not "${options.mcpPort}"`);
+      if (mcpPort !== undefined && !options.mcpEndpoint) throw new UsageError('--mcp-port and --no-mcp-endpoint contradict each other: give one');
       const home = homeFrom(command, io);
       const running = await findRunningHost(home);
       if (running !== undefined) {
@@ -42,7 +48,14 @@ export function registerServe(program: Command, io: CliIo): void {
       }
       const clients = options.watchClients ? clientDirsFrom(options) : undefined;
       const preferredPort = options.port === undefined ? lastControlPort(home) : undefined;
-      const host = await Host.start({ home, holdTimeoutMs: Math.round(seconds * 1000), port, ...(preferredPort === undefined ? {} : { preferredPort }), ...(clients === undefined ? {} : { clients }) });
+      const host = await Host.start({
+        home,
+        holdTimeoutMs: Math.round(seconds * 1000),
+        port,
+        ...(preferredPort === undefined ? {} : { preferredPort }),
+        ...(clients === undefined ? {} : { clients }),
+        ...(options.mcpEndpoint ? mcpEndpointOptions(home, mcpPort) : {}),
+      });
       const stamp = (): string => new Date().toISOString().slice(11, 19);
       // Before the banner: whoever reads it may stop this Host at once (airlock stop, the app).
       const stopped = new Promise<void>((resolve) => {
@@ -57,6 +70,7 @@ export function registerServe(program: Command, io: CliIo): void {
       for (const b of host.bypassing()) io.out(`${stamp()} ${b.clientName} starts server "${b.name}" without Airlock (${b.file}); ${b.routable ? 'route it with: airlock clients install' : `it cannot be routed: ${b.reason ?? ''}`}\n`);
       io.out(`Airlock host for ${home} listening on ${host.socketPath} (pid ${process.pid}). Held calls wait ${seconds} s; review them with: airlock review\n`);
       if (host.controlUrl) io.out(`Control API and window on ${host.controlUrl} (bearer token in ${home}/control-token; the address with it: airlock ui-url)\n`);
+      if (host.mcpUrl) io.out(`MCP endpoint for HTTP clients on ${host.mcpUrl}/SERVER (each client needs its token: airlock clients token NAME)\n`);
       if (options.open && host.controlUrl) {
         const { file, opened } = openWindowInBrowser(home, windowUrl(host.controlUrl, controlToken(home)), io.env);
         if (!(await opened)) io.out(`Could not start a browser; open ${file} in one, or run: airlock ui-url\n`);
@@ -64,6 +78,12 @@ export function registerServe(program: Command, io: CliIo): void {
       await stopped;
       io.out(`${stamp()} stopped\n`);
     });
+}
+
+/** An explicit --mcp-port is taken or the start fails; without one, the home's last port (else Airlock's usual one) is tried first. */
+function mcpEndpointOptions(home: string, mcpPort: number | undefined): { mcpPort: number; preferredMcpPort?: number } {
+  if (mcpPort !== undefined) return { mcpPort };
+  return { mcpPort: 0, preferredMcpPort: lastMcpPort(home) ?? DEFAULT_MCP_PORT };
 }
 
 /** `airlock ui-url`: the running Host's window address, token included, for a browser. */

@@ -22,6 +22,8 @@ import {
   ServerStateSchema,
   ServerSummarySchema,
   SignInStateSchema,
+  ClientTokensSchema,
+  ClientTokenNameSchema,
 } from './host-api-values.js';
 import { QuarantineEntrySchema, RevertPlanSchema } from './ways-back.js';
 import { prototypeKeyPath } from './prototype-key.js';
@@ -77,6 +79,15 @@ export const HOST_API_METHODS = {
   /** Forget a remote server's tokens (revoked at the server where it offers that). */
   signOut: { params: z.strictObject({ server: ServerName }), result: z.object({ forgotten: z.boolean(), revocation: z.string(), signInState: SignInStateSchema }) },
   clientsList: { params: none, result: ClientsListSchema },
+  /** The clients with a token for the MCP endpoint (never the tokens), and the endpoint's address when it runs. */
+  clientTokens: { params: none, result: ClientTokensSchema },
+  /** Makes (or with `replace`, replaces) a client's token: the only time the token itself is sent; the Host keeps its hash. */
+  createClientToken: {
+    params: z.strictObject({ name: ClientTokenNameSchema, replace: z.boolean().optional() }),
+    result: z.object({ name: z.string(), token: z.string(), createdAt: z.string(), replaced: z.boolean() }),
+  },
+  /** Revokes a client's token: the endpoint refuses it from its next request and ends its sessions. */
+  revokeClientToken: { params: z.strictObject({ name: ClientTokenNameSchema }), result: z.object({ revoked: z.literal(true) }) },
   clientsInstallPreview: { params: z.strictObject({ clients: z.array(ClientIdSchema).optional() }), result: ClientsInstallPreviewSchema },
   clientsInstallApply: { params: z.strictObject({ planId: z.string().min(1), approveCurrent: z.boolean() }), result: ClientsInstallResultSchema },
   clientsRestorePreview: { params: z.strictObject({ clients: z.array(ClientIdSchema).optional() }), result: ClientsRestorePreviewSchema },

@@ -93,6 +93,16 @@ export const HostStatusSchema = z.object({
 });
 export type HostStatus = z.infer<typeof HostStatusSchema>;
 
+/** A client's name for a token of the MCP endpoint: as a server name. */
+export const ClientTokenNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+export const ClientTokensSchema = z.object({
+  /** The MCP endpoint's base address (servers at `${endpoint}/NAME`); null when this Host does not serve it. */
+  endpoint: z.string().nullable(),
+  tokens: z.array(z.object({ name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() })),
+});
+export type ClientTokens = z.infer<typeof ClientTokensSchema>;
+
 export const ToolStateSchema = z.object({
   server: z.string(),
   tool: z.string(),
@@ -155,6 +165,8 @@ export const CallRowSchema = z.object({
   sessionId: z.string(),
   /** The AI client's name from its initialize/discover, when it said. */
   client: z.string().nullable(),
+  /** How the session came in: "connect", or "token NAME" for a client of the MCP endpoint; null for a row from an older log. */
+  via: z.string().nullable().default(null),
   method: z.string(),
   key: z.string(),
   /** The gate's first decision (HOLD for a held call). */

@@ -7,6 +7,7 @@ import { bypassSummary, ClientCard } from './ClientList.js';
 import { bypassId } from './clients-text.js';
 import { InstallPanel } from './InstallPanel.js';
 import { RestorePanel } from './RestorePanel.js';
+import { TokensPanel } from './TokensPanel.js';
 
 const reloadOn = (e: HostApiEvent) => e.type === 'clients.bypassing';
 
@@ -65,6 +66,7 @@ export function ClientsView() {
         <InstallPanel clients={found.map((c) => ({ id: c.id, name: c.name }))} userHome={list.userHome} onChanged={query.reload} />
         <RestorePanel userHome={list.userHome} clientName={clientName} onChanged={query.reload} />
       </div>
+      <TokensPanel />
     </section>
   );
 }

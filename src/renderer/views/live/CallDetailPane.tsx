@@ -34,6 +34,8 @@ export function CallDetailPane({ call, onClose }: { call: CallRow; onClose: () =
         <dd>{call.server}</dd>
         <dt>Client</dt>
         <dd>{call.client ?? 'unknown'}</dd>
+        <dt>Came through</dt>
+        <dd>{call.via === null ? 'not recorded' : call.via === 'connect' ? 'airlock connect' : `the MCP endpoint, ${call.via}`}</dd>
         <dt>Method</dt>
         <dd className="mono">{call.method}</dd>
         <dt>Decision</dt>

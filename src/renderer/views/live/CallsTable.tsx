@@ -39,7 +39,10 @@ export function CallsTable({ rows, selectedId, onSelect }: { rows: readonly Call
               <td>
                 <LocalTime iso={call.startedAt} only="time" />
               </td>
-              <td>{call.client ?? <span className="muted">unknown</span>}</td>
+              <td>
+                {call.client ?? <span className="muted">unknown</span>}
+                {call.via !== null && call.via !== 'connect' && <span className="muted"> · {call.via}</span>}
+              </td>
               <td>{call.server}</td>
               <td className="mono">{call.key}</td>
               <td>

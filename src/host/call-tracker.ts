@@ -1,0 +1,118 @@
+import type { EventEmitter } from 'node:events';
+import type { TrustRegistry } from '../engine/controller/trust-registry.js';
+import type { AuditEventInput } from '../engine/audit/index.js';
+import type { RequestJudgement, ResponseVerdict } from '../engine/gate/gate.js';
+import type { JudgedCall } from '../engine/gate/judged-methods.js';
+import { verdict, type Verdict } from '../engine/gate/verdict.js';
+import { AUDIT_NAME_CHARS, auditText, withCallFields } from './call-audit.js';
+import { CallLog, newCallId, redactValue, type CallRecord } from './call-log.js';
+import { allowedOnce, holdAnswerer } from './hold-answerer.js';
+import type { HoldBook } from './hold-book.js';
+import type { HostEvents, HoldView } from './host-events.js';
+
+/** The session a call came in on, as the audit log and the window name it. */
+export interface CallSession {
+  id: string;
+  clientName: string | null;
+  /** "connect", or "token NAME" for a client of the MCP endpoint. */
+  via: string;
+}
+
+export interface CallTrackerDeps {
+  registry: TrustRegistry;
+  holds: () => HoldBook;
+  append: (event: AuditEventInput) => void;
+  emit: EventEmitter<HostEvents>['emit'];
+  log: (message: string) => void;
+  /** Why calls to a remote server wait for a sign-in, when they do. */
+  lapse: (server: string) => string | undefined;
+  holdTimeoutMs: number;
+}
+
+/**
+ * Each call's way through the Host: its decision, its hold and answer, its finish, written to
+ * the audit log with one call id and kept as a row for the window's Live view.
+ */
+export class CallTracker {
+  /** Recent calls for the window: in memory, seeded at start from the audit log (without contents). */
+  readonly calls = new CallLog();
+  private readonly callIds = new WeakMap<JudgedCall, string>();
+  private readonly holdCalls = new Map<string, string>();
+
+  constructor(private readonly deps: CallTrackerDeps) {}
+
+  judged(server: string, session: CallSession, judgement: RequestJudgement, secretValues: readonly string[]): void {
+    const { verdict: v, call } = judgement;
+    // The row's id goes into the event first, so a later Host can join the call's events into its row again.
+    const id = newCallId();
+    const event = this.deps.registry.decisionEvent(server, judgement);
+    const fields = { callId: id, client: session.clientName, sessionId: session.id, via: session.via, ...(v.decision === 'ALLOW' ? {} : { reason: v.reason }) };
+    this.deps.append({ ...event, detail: withCallFields(event.detail, fields) });
+    const method = call?.method ?? judgement.message?.kind ?? 'invalid';
+    const record = this.calls.started(
+      { id, server, sessionId: session.id, client: session.clientName, via: session.via, method, key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason },
+      redactValue(call?.args ?? null, secretValues),
+    );
+    if (call) this.callIds.set(call, record.id);
+    // A call the gate denies ends here (the client has its error): its row says how long that took, not "running".
+    const row = v.decision === 'DENY' ? (this.calls.finished(record.id, Date.now() - Date.parse(record.startedAt), null) ?? record) : record;
+    this.deps.emit('call.started', { server, sessionId: session.id, method, key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason, call: row });
+    if (v.decision === 'DENY') this.deps.log(`DENY ${server}: ${v.reason}`);
+  }
+
+  hold(server: string, session: CallSession, judgement: RequestJudgement): Promise<Verdict> {
+    const call = judgement.call;
+    if (!call) return Promise.resolve(verdict('DENY', 'R3', 'hold.without-call', 'only calls can be held'));
+    const callId = this.callIds.get(call);
+    const lapse = this.deps.lapse(server);
+    const { view, final } = this.deps.holds().open(
+      { server, kind: call.kind, key: call.key, sessionId: session.id, client: session.clientName, callId: callId ?? null, ...(lapse === undefined ? {} : { reason: lapse }) },
+      () => this.timeoutReason(server, call.kind, call.key),
+    );
+    if (callId !== undefined) this.holdCalls.set(view.id, callId);
+    this.deps.emit('hold.opened', view);
+    const from = session.clientName ?? 'an unnamed client';
+    if (lapse !== undefined) this.deps.log(`HOLD ${call.kind} "${call.key}" on "${server}" from ${from}: waiting for a sign-in; ${lapse}`);
+    else this.deps.log(`HOLD ${call.kind} "${call.key}" on "${server}" from ${from}: waiting for your answer. Review it with: airlock review ${server}`);
+    return final;
+  }
+
+  /** The HoldBook's answer to a hold (the user's, a timeout's, or the Host's). */
+  holdResolved(view: HoldView, final: Verdict, answeredBy: string | null): void {
+    const callId = this.holdCalls.get(view.id);
+    this.holdCalls.delete(view.id);
+    const detail = { code: final.code, holdId: view.id, client: view.client === null ? null : auditText(view.client, AUDIT_NAME_CHARS), ...(answeredBy === null ? {} : { answeredBy }) };
+    this.deps.append({ type: 'hold.resolved', server: view.server, tool: view.key, decision: final.decision, rule: final.rule, detail: callId === undefined ? detail : withCallFields(detail, { callId, reason: final.reason }) });
+    const decision = final.decision === 'ALLOW' ? 'ALLOW' : 'DENY';
+    const by = holdAnswerer(final.code);
+    this.deps.emit('hold.resolved', { hold: view, decision, reason: final.reason, answeredBy: by });
+    const record = callId === undefined ? undefined : this.calls.resolved(callId, decision, { by, reason: final.reason, once: allowedOnce(final.code) });
+    // A denied hold never reaches the server, so no finished event would come: the row ends here.
+    if (record && decision === 'DENY') this.emitDeniedHold(record);
+    this.deps.log(`${final.decision} after hold: ${final.reason}`);
+  }
+
+  /** A call's answer was judged (R6): audited with its response's hash, and its row ends. */
+  finished(server: string, sessionId: string, call: JudgedCall, v: ResponseVerdict, response: unknown, latencyMs: number, secretValues: readonly string[]): void {
+    const id = this.callIds.get(call);
+    const detail = { method: call.method, code: v.code, latencyMs: Math.round(latencyMs * 1000) / 1000 };
+    this.deps.append({ type: 'call.finished', server, tool: call.key, decision: v.decision, rule: v.rule, response, ...(v.findings ? { findings: [...v.findings] } : {}), detail: id === undefined ? detail : withCallFields(detail, { callId: id }) });
+    const record = id === undefined ? undefined : this.calls.finished(id, latencyMs, redactValue(v.rewritten ?? response, secretValues));
+    if (record) this.deps.emit('call.finished', { server, sessionId, method: call.method, key: call.key, decision: v.decision, latencyMs, call: record });
+  }
+
+  private emitDeniedHold(record: CallRecord): void {
+    const latencyMs = Date.now() - Date.parse(record.startedAt);
+    const finished = this.calls.finished(record.id, latencyMs, null) ?? record;
+    this.deps.emit('call.finished', { server: record.server, sessionId: record.sessionId, method: record.method, key: record.key, decision: 'DENY', latencyMs, call: finished });
+  }
+
+  private timeoutReason(server: string, kind: string, key: string): string {
+    const item = this.deps.registry.controller(server).snapshot.report?.items.find((i) => i.kind === kind && i.key === key);
+    const worst = item?.findings[0];
+    const seconds = Math.round(this.deps.holdTimeoutMs / 1000);
+    const lapse = this.deps.lapse(server);
+    if (lapse !== undefined) return `${kind} "${key}" on "${server}" waited ${seconds} s for a sign-in and was denied: ${lapse}`;
+    return `${kind} "${key}" on "${server}" was held for ${seconds} s without an answer and was denied${worst ? `: ${worst.message}` : ''}. Review it with: airlock review ${server}`;
+  }
+}
