@@ -149,7 +149,8 @@ describe('the MCP endpoint, through the Host', () => {
     const revoked = runCli(['clients', 'revoke-token', 'revoked-later', '--home', airlock.home]);
     expect(revoked.status, revoked.stderr).toBe(0);
     await expect.poll(() => airlock.host.status().sessions, { timeout: 10_000 }).toBe(0);
-    await expect(client.listTools()).rejects.toThrow();
+    // Refused for its token (not left to time out).
+    await expect(client.listTools(undefined, { timeout: 15_000 })).rejects.toThrow(/airlock clients token|401/);
   });
 
   it('serves a 2026-07-28 client without a session, through the same gate', async () => {
