@@ -67,7 +67,7 @@ export class BypassWatch {
         const signature = statSignature(ref.path);
         const before = this.files.get(ref.path);
         if (before?.signature === signature) continue;
-        const scanned = signature === 'missing' ? undefined : scanFile(adapter, ref);
+        const scanned = signature === 'missing' ? undefined : scanFile(adapter, ref, this.dirs.airlockEndpoint?.());
         // An unreadable file (half-saved, or broken by hand) keeps what it had until it parses again.
         if (scanned !== undefined && 'error' in scanned) continue;
         const bypassing = (scanned?.servers ?? [])

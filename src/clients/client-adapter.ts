@@ -1,3 +1,5 @@
+import type { HttpEntryFormat } from './http-entry.js';
+
 /**
  * What one AI client's adapter knows: where the client keeps its MCP configuration on each
  * platform, how a server entry is shaped there, and which fields to change to route the entry
@@ -35,6 +37,12 @@ export interface ClientDirs {
   env: Readonly<Record<string, string | undefined>>;
   /** Project folders whose project-level files are included (only those named by the user). */
   projects: readonly string[];
+  /**
+   * The base URL of this home's MCP endpoint (`http://127.0.0.1:PORT/mcp`): an entry whose URL is
+   * `<base>/NAME` is routed through Airlock. Asked on each scan, since the port can change; absent,
+   * no URL counts as Airlock's.
+   */
+  airlockEndpoint?: () => string | undefined;
 }
 
 export interface ConfigFileRef {
@@ -117,6 +125,8 @@ export interface ClientAdapter {
    * The entry's own env leaves the file: the Host starts the server with it.
    */
   routeEdits(entry: ClientServerEntry, launcher: Launcher, server: string): EntryEdit[];
+  /** How an entry reaches Airlock's MCP endpoint over HTTP; absent when the client's file cannot give an entry a URL and headers. */
+  readonly http?: HttpEntryFormat;
 }
 
 /** A document whose shape the adapter cannot read; the message says which key and what was expected. */

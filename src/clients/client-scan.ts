@@ -4,12 +4,15 @@ import { CLIENT_ADAPTERS } from './adapters/index.js';
 import { ConfigReadError, configSizeCap, readConfigBytes } from './config-read.js';
 import { ConfigParseError, parseConfigText } from './config-syntax.js';
 import { checkRoutable, routedServer, type RouteCheck } from './entry-routing.js';
+import { endpointServer } from './http-entry.js';
 
 /** One server entry as `clients list` reports it. */
 export interface ScannedServer {
   entry: ClientServerEntry;
-  /** routed: it runs `airlock connect`; bypassing: the client starts or reaches the server directly. */
+  /** routed: it runs `airlock connect` or reaches this home's MCP endpoint; bypassing: the client starts or reaches the server directly. */
   status: 'routed' | 'bypassing';
+  /** How a routed entry reaches Airlock: `airlock connect` over stdio, or the MCP endpoint over HTTP. */
+  via?: 'stdio' | 'http';
   /** The Airlock server a routed entry connects to. */
   airlockServer?: string;
   /** For a bypassing entry: whether `clients install` can route it, and why not. */
@@ -44,7 +47,7 @@ export function scanClients(dirs: ClientDirs, only?: readonly ClientId[]): Scann
     const files: ScannedFile[] = [];
     const unreadable: UnreadableFile[] = [];
     for (const ref of adapter.configFiles(dirs)) {
-      const result = scanFile(adapter, ref);
+      const result = scanFile(adapter, ref, dirs.airlockEndpoint?.());
       if (result === undefined) continue;
       if ('error' in result) unreadable.push(result);
       else files.push(result);
@@ -54,10 +57,11 @@ export function scanClients(dirs: ClientDirs, only?: readonly ClientId[]): Scann
 }
 
 /**
- * One file: undefined when it does not exist. Never throws for what the file holds: the Host's
+ * One file: undefined when it does not exist. `endpoint` is the base URL of this home's MCP
+ * endpoint, whose entries count as routed. Never throws for what the file holds: the Host's
  * bypass watch calls this on a timer, where an exception would end the Host.
  */
-export function scanFile(adapter: ClientAdapter, ref: ConfigFileRef): ScannedFile | UnreadableFile | undefined {
+export function scanFile(adapter: ClientAdapter, ref: ConfigFileRef, endpoint?: string): ScannedFile | UnreadableFile | undefined {
   let bytes: Buffer | undefined;
   try {
     bytes = readConfigBytes(ref.path, configSizeCap(ref));
@@ -69,7 +73,7 @@ export function scanFile(adapter: ClientAdapter, ref: ConfigFileRef): ScannedFil
   const text = bytes.toString('utf8');
   try {
     const document = parseConfigText(text, ref.format, ref.path);
-    const servers = adapter.readServers(document, ref).map((entry) => scanEntry(entry, adapter.displayName));
+    const servers = adapter.readServers(document, ref).map((entry) => scanEntry(entry, adapter.displayName, endpoint));
     return { ref, bytes, text, document, servers };
   } catch (error) {
     if (error instanceof ConfigParseError) return { ref, error: error.message };
@@ -78,8 +82,11 @@ export function scanFile(adapter: ClientAdapter, ref: ConfigFileRef): ScannedFil
   }
 }
 
-function scanEntry(entry: ClientServerEntry, clientName: string): ScannedServer {
+function scanEntry(entry: ClientServerEntry, clientName: string, endpoint: string | undefined): ScannedServer {
   const server = entry.transport === 'stdio' ? routedServer(entry) : undefined;
-  if (server !== undefined) return { entry, status: 'routed', airlockServer: server };
+  if (server !== undefined) return { entry, status: 'routed', via: 'stdio', airlockServer: server };
+  // Only this home's endpoint: a URL on another port or host reaches something else (or nothing).
+  const overHttp = entry.transport === 'remote' ? endpointServer(entry.url, endpoint) : undefined;
+  if (overHttp !== undefined) return { entry, status: 'routed', via: 'http', airlockServer: overHttp };
   return { entry, status: 'bypassing', route: checkRoutable(entry, clientName) };
 }

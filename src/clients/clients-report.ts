@@ -41,6 +41,7 @@ function serverJson(server: ScannedServer): Record<string, unknown> {
     ...(entry.command === undefined ? {} : { command: entry.command, commandLine: displayCommand(entry.command, entry.args ?? [], entry.env ?? {}) }),
     ...(entry.url === undefined ? {} : { url: redactUrl(entry.url) }),
     ...(server.airlockServer === undefined ? {} : { airlockServer: server.airlockServer }),
+    ...(server.via === undefined ? {} : { via: server.via }),
     ...(server.status === 'bypassing' ? { routable: server.route?.ok === true } : {}),
     ...(server.route !== undefined && !server.route.ok ? { reason: server.route.reason } : {}),
     ...(entry.disabled ? { disabled: true } : {}),

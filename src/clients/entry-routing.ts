@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ClientServerEntry } from './client-adapter.js';
+import { loopbackEndpointServer } from './http-entry.js';
 
 /**
  * Whether a client's entry already goes through Airlock, and what Airlock needs to run an entry
@@ -113,6 +114,10 @@ function checkRemoteRoutable(entry: ClientServerEntry, clientName: string): Rout
   if (remote.transport === undefined) return { ok: false, reason: `its type ${JSON.stringify(remote.type ?? '')} is not a transport Airlock speaks (it speaks Streamable HTTP and SSE)` };
   const urlProblem = remoteUrlReason(entry.url, clientName);
   if (urlProblem !== undefined) return { ok: false, reason: urlProblem };
+  // Importing it would make Airlock a server of its own; most likely the endpoint moved to another port.
+  if (loopbackEndpointServer(entry.url) !== undefined) {
+    return { ok: false, reason: "it points at an Airlock MCP endpoint that is not this home's (another port?); give the file back with airlock clients restore and install again" };
+  }
   const names = Object.keys(remote.headers);
   if (names.length > MAX_HEADERS) return { ok: false, reason: `it sets ${names.length} headers, more than the ${MAX_HEADERS} Airlock carries` };
   const result: ServerImport = { command: '', args: [], env: {}, envFrom: {}, secrets: {}, remote: { url: entry.url, transport: remote.transport, headers: {} } };

@@ -5,6 +5,7 @@ import { readConfigBytes } from './config-read.js';
 import { editConfigText, type DocEdit } from './config-syntax.js';
 import { writeConfigFile } from './config-writer.js';
 import type { ServerImport } from './entry-routing.js';
+import { endpointUrl, tokenVariableName, type BearerSource } from './http-entry.js';
 import { BACKUPS_DIR_NAME, readInstallRecord, sha256Hex, writeInstallRecord } from './install-record.js';
 
 /** One entry an install routes: the Airlock server it will connect to and what that server runs. */
@@ -14,6 +15,8 @@ export interface PlannedRoute {
   import: ServerImport;
   /** Edits relative to the entry. */
   edits: DocEdit[];
+  /** stdio: the entry runs `airlock connect`; http: it reaches the MCP endpoint. */
+  via: 'stdio' | 'http';
 }
 
 export interface FileInstallPlan {
@@ -21,6 +24,25 @@ export interface FileInstallPlan {
   file: ScannedFile;
   routes: PlannedRoute[];
   after: string;
+  /**
+   * For HTTP routes, where the client's token comes from: the variable (AIRLOCK_TOKEN_<CLIENT>), or the
+   * token as text (--token-in-file), written as TOKEN_PLACEHOLDER in `after` until the token is made.
+   */
+  bearer?: { variable: string } | { text: true };
+}
+
+/** Stands for the client's token in a planned file until install makes the token (the same length and characters). */
+export const TOKEN_PLACEHOLDER = `airlock_ct_${'X'.repeat(43)}`;
+
+/** Why an entry is left when its client cannot read the token from a variable (and --token-in-file was not given). */
+export const NO_VARIABLE_REASON = 'its config cannot read a variable; Airlock will not write a token into it as text';
+
+/** `clients install --over-http`: where the endpoint is, and whether a token may be written as text. */
+export interface HttpInstallOptions {
+  /** This home's endpoint base, `http://127.0.0.1:PORT/mcp`. */
+  endpoint: string;
+  /** Write the token as text into files whose client cannot read a variable (--token-in-file). */
+  tokenInFile: boolean;
 }
 
 export interface SkippedEntry {
@@ -34,6 +56,8 @@ export interface InstallPlan {
   files: FileInstallPlan[];
   skipped: SkippedEntry[];
   unreadable: UnreadableFile[];
+  /** Set for --over-http. */
+  http?: HttpInstallOptions;
 }
 
 /** Picks the Airlock server name for an entry (the caller knows the registry). */
@@ -41,28 +65,45 @@ export type ServerNamer = (entry: ClientServerEntry, serverImport: ServerImport,
 
 /**
  * What `clients install` would change: for each file with a routable bypassing entry, the new
- * text with those entries running `launcher … connect NAME`. Nothing is written here.
+ * text with those entries running `launcher … connect NAME` or, with `http`, reaching the MCP
+ * endpoint where the client's file can say so. Nothing is written here.
  */
-export function planInstall(scan: readonly ScannedClient[], launcher: Launcher, nameServer: ServerNamer): InstallPlan {
-  const plan: InstallPlan = { files: [], skipped: [], unreadable: scan.flatMap((c) => c.unreadable) };
+export function planInstall(scan: readonly ScannedClient[], launcher: Launcher, nameServer: ServerNamer, http?: HttpInstallOptions): InstallPlan {
+  const plan: InstallPlan = { files: [], skipped: [], unreadable: scan.flatMap((c) => c.unreadable), ...(http === undefined ? {} : { http }) };
   for (const { adapter, files } of scan) {
     for (const file of files) {
+      const mode = http === undefined ? 'stdio' : httpMode(adapter, file, http);
+      const bearer: BearerSource | undefined = mode === 'variable' ? { variable: tokenVariableName(adapter.id) } : mode === 'text' ? { token: TOKEN_PLACEHOLDER } : undefined;
       const routes: PlannedRoute[] = [];
       for (const scanned of file.servers) {
         if (scanned.status === 'routed' || scanned.route === undefined) continue;
-        if (!scanned.route.ok) {
-          plan.skipped.push({ adapter, file, entry: scanned.entry, reason: scanned.route.reason });
+        if (!scanned.route.ok || mode === 'skip') {
+          plan.skipped.push({ adapter, file, entry: scanned.entry, reason: scanned.route.ok ? NO_VARIABLE_REASON : scanned.route.reason });
           continue;
         }
         const server = nameServer(scanned.entry, scanned.route.import, adapter);
-        routes.push({ entry: scanned.entry, server, import: scanned.route.import, edits: adapter.routeEdits(scanned.entry, launcher, server) });
+        const edits = bearer !== undefined && http !== undefined && adapter.http !== undefined ? adapter.http.routeEdits(scanned.entry, endpointUrl(http.endpoint, server), bearer) : adapter.routeEdits(scanned.entry, launcher, server);
+        routes.push({ entry: scanned.entry, server, import: scanned.route.import, edits, via: bearer === undefined ? 'stdio' : 'http' });
       }
       if (routes.length === 0) continue;
       const edits = routes.flatMap((route) => route.edits.map((edit) => ({ path: [...route.entry.path, ...edit.path], value: edit.value })));
-      plan.files.push({ adapter, file, routes, after: editConfigText(file.text, file.ref.format, edits, file.ref.path) });
+      plan.files.push({
+        adapter,
+        file,
+        routes,
+        after: editConfigText(file.text, file.ref.format, edits, file.ref.path),
+        ...(bearer === undefined ? {} : { bearer: 'variable' in bearer ? { variable: bearer.variable } : { text: true as const } }),
+      });
     }
   }
   return plan;
+}
+
+/** How --over-http routes this file's entries: with a variable, with the token as text, over stdio (no URL entries), or not at all. */
+function httpMode(adapter: ClientAdapter, file: ScannedFile, http: HttpInstallOptions): 'variable' | 'text' | 'stdio' | 'skip' {
+  if (adapter.http === undefined) return 'stdio';
+  if (adapter.http.readsVariable(file.ref)) return 'variable';
+  return http.tokenInFile ? 'text' : 'skip';
 }
 
 export interface InstalledFile {
@@ -93,7 +134,7 @@ export function applyInstall(plan: InstallPlan, recordDir: string): InstalledFil
           backup: path.basename(backupPath),
           beforeSha256: sha256Hex(bytes),
           afterSha256: sha256Hex(Buffer.from(filePlan.after, 'utf8')),
-          entries: filePlan.routes.map((route) => ({ id: route.entry.id, name: route.entry.name, server: route.server, edits: route.edits.map((e) => [...e.path]) })),
+          entries: filePlan.routes.map((route) => ({ id: route.entry.id, name: route.entry.name, server: route.server, edits: route.edits.map((e) => [...e.path]), ...(route.via === 'http' ? { via: 'http' as const } : {}) })),
         };
         const existing = record.files.find((f) => f.path === ref.path);
         if (existing === undefined) record.files.push({ client: ref.client, path: ref.path, format: ref.format, steps: [step] });

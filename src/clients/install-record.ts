@@ -21,6 +21,8 @@ const RoutedEntrySchema = z.strictObject({
   server: z.string(),
   /** Paths relative to the entry that the install set or deleted. */
   edits: z.array(DocPathSchema),
+  /** Set when the entry was routed to the MCP endpoint (--over-http) rather than to `airlock connect`. */
+  via: z.literal('http').optional(),
 });
 export type RoutedEntryRecord = z.infer<typeof RoutedEntrySchema>;
 

@@ -5,6 +5,7 @@ import { configSizeCap, readConfigBytes } from './config-read.js';
 import { parseConfigText, editConfigText, type DocEdit } from './config-syntax.js';
 import { writeConfigFile } from './config-writer.js';
 import { routedServer } from './entry-routing.js';
+import { loopbackEndpointServer } from './http-entry.js';
 import { BACKUPS_DIR_NAME, readInstallRecord, sha256Hex, writeInstallRecord, type FileRecord } from './install-record.js';
 import { valueAt } from './standard-entry.js';
 
@@ -94,7 +95,8 @@ function planFileRestore(recordDir: string, adapter: ClientAdapter, record: File
           entries.push({ name: routed.name, server: routed.server, outcome: 'gone' });
           continue;
         }
-        if (routedServer(now) !== routed.server) {
+        // Still pointing where install put it: `airlock connect SERVER`, or the endpoint's /mcp/SERVER.
+        if ((routed.via === 'http' ? loopbackEndpointServer(now.url) : routedServer(now)) !== routed.server) {
           entries.push({ name: routed.name, server: routed.server, outcome: 'changed-by-user' });
           continue;
         }

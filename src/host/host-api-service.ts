@@ -204,8 +204,9 @@ export class HostApiService {
         refusedForUser(() => revokeClientToken(store, name));
         return { revoked: true as const };
       },
-      clientsInstallPreview: ({ clients }) => {
-        const proposal = proposeInstall(store, home, clientDirs, clients, env, secrets, clientLauncher);
+      clientsInstallPreview: ({ clients, overHttp }) => {
+        // The window never writes a token into a file as text (--token-in-file is the CLI's, with its warning).
+        const proposal = proposeInstall(store, home, clientDirs, clients, env, secrets, clientLauncher, { overHttp: overHttp === true });
         const planId = this.remember({ install: proposal });
         return { planId, files: proposal.files, skipped: proposal.skipped, unreadable: proposal.unreadable };
       },

@@ -30,6 +30,7 @@ import { serveControl, type ApproveTarget, type CallArguments, type HostControl,
 import { startControlHttp, type ControlHttp } from './control-http.js';
 import { HostApiService } from './host-api-service.js';
 import { clientDirs } from '../clients/client-dirs.js';
+import { withAirlockEndpoint } from './client-changes.js';
 import { writeControlEndpoint, removeControlEndpoint, defaultRendererDir } from './control-endpoint.js';
 import { controlToken } from './control-token.js';
 import { listenPreferring, rememberControlPort } from './control-port.js';
@@ -151,7 +152,8 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       host: this,
       store,
       home,
-      clientDirs: options.clients ?? clientDirs(),
+      // Entries pointing at this home's MCP endpoint count as routed.
+      clientDirs: withAirlockEndpoint(options.clients ?? clientDirs(), home),
       env: options.env ?? process.env,
       ...(options.secrets ? { secrets: options.secrets } : {}),
       ...(options.clientLauncher ? { clientLauncher: options.clientLauncher } : {}),
@@ -182,7 +184,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       const host = new Host(options.home, store, lock, options);
       host.seedCalls();
       if (options.listen !== false) host.server = await listenHostSocket(options.home, (socket) => void host.accept(socket));
-      if (options.clients !== undefined) host.watchClients(options.clients, options.clientWatchMs);
+      if (options.clients !== undefined) host.watchClients(withAirlockEndpoint(options.clients, options.home), options.clientWatchMs);
       if (options.port !== undefined) {
         const token = controlToken(options.home);
         host.http = await listenPreferring(options.preferredPort, options.port, (port) => startControlHttp(host, { port, token, log: (m) => host.log(m), api: host.api, rendererDir: options.rendererDir ?? defaultRendererDir() }));

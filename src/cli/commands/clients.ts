@@ -5,13 +5,14 @@ import { clientsListJson } from '../../clients/clients-report.js';
 import { ClientsLockError, acquireClientsLock } from '../../clients/clients-lock.js';
 import { ConfigChangedError, ConfigTargetError } from '../../clients/config-writer.js';
 import { openStore, StoreError, type Store } from '../../engine/store/index.js';
-import { carryOutInstall, carryOutRestore, clientRecordsDir, proposeInstall, proposeRestore } from '../../host/client-changes.js';
+import { carryOutInstall, carryOutRestore, clientRecordsDir, proposeInstall, proposeRestore, withAirlockEndpoint } from '../../host/client-changes.js';
 import { clientDirsFrom } from '../client-dirs-option.js';
-import { clientsListText, installDoneText, installPlanText, restorePlanText } from '../clients-text.js';
+import { clientsListText, installDoneText, installPlanText, restoreDoneText, restorePlanText } from '../clients-text.js';
 import { confirmChange } from '../confirm.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { homeFrom } from '../home-option.js';
 import type { CliIo } from '../io.js';
+import { registerClientTokenEnv } from './client-token-env.js';
 import { registerClientTokens } from './client-tokens.js';
 
 interface WhereOptions {
@@ -29,8 +30,9 @@ export function registerClients(program: Command, io: CliIo, setExit: (code: num
 
   where(clients.command('list').description('each client found, its files and servers, and whether each server is routed through Airlock or bypasses it'))
     .option('--json', 'print JSON (per server "status": "routed" | "bypassing")')
-    .action((options: WhereOptions & { json?: boolean }) => {
-      const dirs = clientDirsFrom(options);
+    .action((options: WhereOptions & { json?: boolean }, command: Command) => {
+      // Entries pointing at this home's MCP endpoint count as routed.
+      const dirs = withAirlockEndpoint(clientDirsFrom(options), homeFrom(command, io));
       const scan = scanClients(dirs, clientIds(options));
       io.out(options.json ? `${JSON.stringify(clientsListJson(scan, dirs), null, 2)}\n` : clientsListText(scan, dirs));
       setExit(EXIT.OK);
@@ -40,16 +42,19 @@ export function registerClients(program: Command, io: CliIo, setExit: (code: num
     .option('--dry-run', 'show the change and stop')
     .option('-y, --yes', 'apply without asking (needed when not run in a terminal)')
     .option('--approve-current', "count each imported server's current tools as approved (otherwise they are held until you review them)")
-    .action(async (options: WhereOptions & { dryRun?: boolean; yes?: boolean; approveCurrent?: boolean }, command: Command) => {
+    .option('--over-http', "route entries to Airlock's MCP endpoint (http://127.0.0.1:PORT/mcp/NAME, with the client's token from an environment variable) where the client's file can say so, instead of `airlock connect`")
+    .option('--token-in-file', "with --over-http: write the token into the file as text for a client that cannot read a variable (otherwise such a client's entries are left)")
+    .action(async (options: WhereOptions & { dryRun?: boolean; yes?: boolean; approveCurrent?: boolean; overHttp?: boolean; tokenInFile?: boolean }, command: Command) => {
       const home = homeFrom(command, io);
       const dirs = clientDirsFrom(options);
       const ids = clientIds(options);
+      if (options.tokenInFile === true && options.overHttp !== true) throw new UsageError('--token-in-file only goes with --over-http. Nothing was changed.');
       await withLockAndStore(home, async (store) => {
-        const proposal = proposeInstall(store, home, dirs, ids, io.env);
+        const proposal = proposeInstall(store, home, dirs, ids, io.env, undefined, undefined, { overHttp: options.overHttp === true, tokenInFile: options.tokenInFile === true });
         const failed = proposal.unreadable.length > 0 ? EXIT.FAILED : EXIT.OK;
         for (const file of proposal.unreadable) io.err(`airlock: ${file.error}\n`);
         for (const file of proposal.files) io.out(file.diff);
-        io.out(installPlanText(proposal.plan, dirs, options.approveCurrent === true));
+        io.out(installPlanText(proposal.plan, dirs, options.approveCurrent === true, proposal.http));
         if (proposal.files.length === 0) {
           io.out('Nothing to route: no client entry bypasses Airlock that it can run.\n');
           return setExit(failed);
@@ -78,12 +83,13 @@ export function registerClients(program: Command, io: CliIo, setExit: (code: num
         for (const file of proposal.files) io.out(file.diff);
         io.out(restorePlanText(proposal.plan, dirs));
         if (proposal.files.length === 0 || !(await confirmChange('Restore these files?', options, io, 'clients restore'))) return setExit(failed);
-        carryOutRestore(store, home, proposal);
-        io.out(`Restored ${proposal.files.length} file(s). Airlock's servers stay registered; remove one with: airlock servers remove NAME\n`);
+        io.out(restoreDoneText(carryOutRestore(store, home, proposal)));
         setExit(failed);
       });
     });
+
   registerClientTokens(clients, io, setExit);
+  registerClientTokenEnv(clients, io, setExit);
 }
 
 /** The options that say where to look, shared by list, install and restore. */

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import type { ClientAdapter, ClientDirs, ClientServerEntry, ConfigFileRef } from '../client-adapter.js';
 import { ClientShapeError } from '../client-adapter.js';
+import { bearerHeader, httpRouteEdits, type HttpEntryFormat } from '../http-entry.js';
 import { isPlainObject, readServerMap, standardRouteEdits, valueAt } from '../standard-entry.js';
 
 function userFile(dirs: ClientDirs): string {
@@ -40,10 +41,25 @@ function readServers(document: unknown, file: ConfigFileRef): ClientServerEntry[
   return entries;
 }
 
+/**
+ * The docs' "Environment variable expansion in .mcp.json" expands ${VAR} in url and headers of .mcp.json only;
+ * ~/.claude.json's user and local entries are not expanded (anthropics/claude-code#43693), so they count as no variable.
+ */
+const http: HttpEntryFormat = {
+  readsVariable: (file) => file.scope === 'project',
+  routeEdits: (entry, url, bearer) =>
+    httpRouteEdits(entry, [
+      { path: ['type'], value: 'http' },
+      { path: ['url'], value: url },
+      { path: ['headers'], value: { Authorization: bearerHeader(bearer, (name) => `\${${name}}`) } },
+    ]),
+};
+
 export const claudeCodeAdapter: ClientAdapter = {
   id: 'claude-code',
   displayName: 'Claude Code',
   configFiles,
   readServers,
   routeEdits: standardRouteEdits,
+  http,
 };

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ClientAdapter, ClientDirs, ClientServerEntry, ConfigFileRef } from '../client-adapter.js';
 import { ClientShapeError } from '../client-adapter.js';
 import { appSettingsDir } from '../platform-dirs.js';
+import { bearerHeader, httpRouteEdits } from '../http-entry.js';
 import { isPlainObject, readStandardEntry, standardRouteEdits, valueAt } from '../standard-entry.js';
 
 const SETTINGS_FILE = 'cline_mcp_settings.json';
@@ -56,4 +57,14 @@ export const clineAdapter: ClientAdapter = {
   configFiles,
   readServers,
   routeEdits: standardRouteEdits,
+  // Remote: type streamableHttp, url, headers. Cline's docs name no variable syntax, so its token can only be text.
+  http: {
+    readsVariable: () => false,
+    routeEdits: (entry, url, bearer) =>
+      httpRouteEdits(entry, [
+        { path: ['type'], value: 'streamableHttp' },
+        { path: ['url'], value: url },
+        { path: ['headers'], value: { Authorization: bearerHeader(bearer, (name) => name) } },
+      ]),
+  },
 };

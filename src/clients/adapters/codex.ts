@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type { ClientAdapter, ClientDirs, ClientServerEntry, ConfigFileRef, EntryEdit, Launcher } from '../client-adapter.js';
+import { bearerHeader, httpRouteEdits } from '../http-entry.js';
 import { readServerMap, standardRouteEdits } from '../standard-entry.js';
 
 function codexHome(dirs: ClientDirs): string {
@@ -52,4 +53,13 @@ export const codexAdapter: ClientAdapter = {
   configFiles,
   readServers,
   routeEdits,
+  // A url entry is Streamable HTTP; bearer_token_env_var names the variable Codex sends as "Authorization: Bearer …".
+  http: {
+    readsVariable: () => true,
+    routeEdits: (entry, url, bearer) =>
+      httpRouteEdits(entry, [
+        { path: ['url'], value: url },
+        'variable' in bearer ? { path: ['bearer_token_env_var'], value: bearer.variable } : { path: ['http_headers'], value: { Authorization: bearerHeader(bearer, (name) => name) } },
+      ]),
+  },
 };

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { ClientAdapter, ClientDirs, ClientServerEntry, ConfigFileRef, EntryEdit, Launcher } from '../client-adapter.js';
 import { ClientShapeError } from '../client-adapter.js';
 import { listMatching } from '../platform-dirs.js';
+import { bearerHeader, httpRouteEdits } from '../http-entry.js';
 import { isPlainObject, readServerMap, readStandardEntry, standardRouteEdits, valueAt } from '../standard-entry.js';
 
 const OPTIONS = { unsupportedKeys: ['cwd'] };
@@ -83,4 +84,18 @@ export const continueAdapter: ClientAdapter = {
   configFiles,
   readServers,
   routeEdits,
+  // ${{ secrets.NAME }} reads Continue's .env files, not the environment: no variable the user's shell can give it.
+  http: {
+    readsVariable: () => false,
+    routeEdits: (entry, url, bearer) => {
+      const headers = { Authorization: bearerHeader(bearer, (name) => name) };
+      // List entries keep headers in requestOptions; JSON block files are the Claude Desktop shape.
+      const inList = typeof entry.path[1] === 'number';
+      return httpRouteEdits(entry, [
+        { path: ['type'], value: 'streamable-http' },
+        { path: ['url'], value: url },
+        inList ? { path: ['requestOptions'], value: { headers } } : { path: ['headers'], value: headers },
+      ]);
+    },
+  },
 };

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { ClientAdapter, ClientDirs, ConfigFileRef } from '../client-adapter.js';
+import { bearerHeader, httpRouteEdits } from '../http-entry.js';
 import { readServerMap, standardRouteEdits } from '../standard-entry.js';
 
 function configFiles(dirs: ClientDirs): ConfigFileRef[] {
@@ -22,4 +23,10 @@ export const cursorAdapter: ClientAdapter = {
   readServers: (document) =>
     readServerMap(document, ['mcpServers'], { unsupportedKeys: ['envFile'], remoteUnsupported: { auth: 'it has an "auth" block (a static OAuth client) for a sign-in Cursor runs itself' } }),
   routeEdits: standardRouteEdits,
+  // The docs' config interpolation: ${env:NAME} in command, args, env, url and headers. A url entry needs no type.
+  http: {
+    readsVariable: () => true,
+    routeEdits: (entry, url, bearer) =>
+      httpRouteEdits(entry, [{ path: ['url'], value: url }, { path: ['headers'], value: { Authorization: bearerHeader(bearer, (name) => `\${env:${name}}`) } }], [['type']]),
+  },
 };

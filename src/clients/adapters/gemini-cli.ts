@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { ClientAdapter, ClientDirs, ClientServerEntry, ConfigFileRef } from '../client-adapter.js';
+import { bearerHeader, httpRouteEdits } from '../http-entry.js';
 import { readServerMap, remoteRouteEdits, standardRouteEdits, valueAt } from '../standard-entry.js';
 
 function configFiles(dirs: ClientDirs): ConfigFileRef[] {
@@ -44,4 +45,10 @@ export const geminiCliAdapter: ClientAdapter = {
   readServers,
   // Gemini CLI's `type` names only remote transports: a routed entry loses it rather than getting "stdio".
   routeEdits: (entry, launcher, server) => (entry.transport === 'remote' ? remoteRouteEdits(entry, launcher, server, null) : standardRouteEdits(entry, launcher, server)),
+  // httpUrl is Streamable HTTP; the configuration docs resolve $VAR and ${VAR} in every string of settings.json.
+  http: {
+    readsVariable: () => true,
+    routeEdits: (entry, url, bearer) =>
+      httpRouteEdits(entry, [{ path: ['httpUrl'], value: url }, { path: ['headers'], value: { Authorization: bearerHeader(bearer, (name) => `\${${name}}`) } }], [['type'], ['url']]),
+  },
 };

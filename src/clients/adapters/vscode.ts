@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { ClientAdapter, ClientDirs, ConfigFileRef } from '../client-adapter.js';
 import { appSettingsDir } from '../platform-dirs.js';
+import { bearerHeader, httpRouteEdits } from '../http-entry.js';
 import { readServerMap, standardRouteEdits } from '../standard-entry.js';
 
 function configFiles(dirs: ClientDirs): ConfigFileRef[] {
@@ -24,4 +25,15 @@ export const vscodeAdapter: ClientAdapter = {
   // envFile: VS Code would load that file into Airlock's launcher, not into the server, and the secrets in it never reach the Host.
   readServers: (document) => readServerMap(document, ['servers'], { unsupportedKeys: ['envFile'] }),
   routeEdits: standardRouteEdits,
+  // The MCP configuration reference: predefined variables work in a server's configuration, ${env:NAME} among them
+  // (https://code.visualstudio.com/docs/reference/variables-reference).
+  http: {
+    readsVariable: () => true,
+    routeEdits: (entry, url, bearer) =>
+      httpRouteEdits(entry, [
+        { path: ['type'], value: 'http' },
+        { path: ['url'], value: url },
+        { path: ['headers'], value: { Authorization: bearerHeader(bearer, (name) => `\${env:${name}}`) } },
+      ]),
+  },
 };

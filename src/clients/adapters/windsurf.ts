@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { ClientAdapter, ClientDirs, ConfigFileRef } from '../client-adapter.js';
+import { bearerHeader, httpRouteEdits } from '../http-entry.js';
 import { readServerMap, standardRouteEdits } from '../standard-entry.js';
 
 function configFiles(dirs: ClientDirs): ConfigFileRef[] {
@@ -17,4 +18,10 @@ export const windsurfAdapter: ClientAdapter = {
   configFiles,
   readServers: (document) => readServerMap(document, ['mcpServers'], { urlKeys: ['serverUrl', 'url'], isDisabled: (entry) => entry.disabled === true }),
   routeEdits: standardRouteEdits,
+  // The docs' config interpolation: ${env:NAME} in command, args, env, serverUrl, url and headers.
+  http: {
+    readsVariable: () => true,
+    routeEdits: (entry, url, bearer) =>
+      httpRouteEdits(entry, [{ path: ['serverUrl'], value: url }, { path: ['headers'], value: { Authorization: bearerHeader(bearer, (name) => `\${env:${name}}`) } }], [['type'], ['url']]),
+  },
 };

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ClientAdapter, ClientDirs, ClientServerEntry, ConfigFileRef, EntryEdit, Launcher } from '../client-adapter.js';
 import { ClientShapeError } from '../client-adapter.js';
 import { roamingAppData, xdgConfigHome } from '../platform-dirs.js';
+import { bearerHeader, httpRouteEdits } from '../http-entry.js';
 import { isPlainObject, readStandardEntry, standardRouteEdits, valueAt } from '../standard-entry.js';
 
 /** An entry in the older shape, whose launch settings sit in a `command` object (Zed migrates it on start). */
@@ -74,4 +75,10 @@ export const zedAdapter: ClientAdapter = {
   configFiles,
   readServers,
   routeEdits,
+  // A remote server is { url, headers }; Zed's docs name no variable syntax for a header, so its token can only be text.
+  http: {
+    readsVariable: () => false,
+    routeEdits: (entry, url, bearer) =>
+      httpRouteEdits(entry, [{ path: ['url'], value: url }, { path: ['headers'], value: { Authorization: bearerHeader(bearer, (name) => name) } }], [['source']]),
+  },
 };

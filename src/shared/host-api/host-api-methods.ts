@@ -88,7 +88,7 @@ export const HOST_API_METHODS = {
   },
   /** Revokes a client's token: the endpoint refuses it from its next request and ends its sessions. */
   revokeClientToken: { params: z.strictObject({ name: ClientTokenNameSchema }), result: z.object({ revoked: z.literal(true) }) },
-  clientsInstallPreview: { params: z.strictObject({ clients: z.array(ClientIdSchema).optional() }), result: ClientsInstallPreviewSchema },
+  clientsInstallPreview: { params: z.strictObject({ clients: z.array(ClientIdSchema).optional(), overHttp: z.boolean().optional() }), result: ClientsInstallPreviewSchema },
   clientsInstallApply: { params: z.strictObject({ planId: z.string().min(1), approveCurrent: z.boolean() }), result: ClientsInstallResultSchema },
   clientsRestorePreview: { params: z.strictObject({ clients: z.array(ClientIdSchema).optional() }), result: ClientsRestorePreviewSchema },
   clientsRestoreApply: { params: z.strictObject({ planId: z.string().min(1) }), result: z.object({ files: z.array(z.string()) }) },

@@ -5,7 +5,7 @@ import { homePath, routeText } from './clients-text.js';
 import { UnifiedDiff } from './UnifiedDiff.js';
 
 type ClientId = ClientsList['clients'][number]['id'];
-type Step = { at: 'idle' } | { at: 'preview'; plan: ClientsInstallPreview } | { at: 'done'; result: ClientsInstallResult };
+type Step = { at: 'idle' } | { at: 'preview'; plan: ClientsInstallPreview; overHttp: boolean } | { at: 'done'; result: ClientsInstallResult; overHttp: boolean };
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -56,7 +56,17 @@ function PlanView({ plan, userHome }: { plan: ClientsInstallPreview; userHome: s
   );
 }
 
-function ResultView({ result, userHome }: { result: ClientsInstallResult; userHome: string }) {
+/** What a client routed over HTTP needs next; the window never shows or writes a token. */
+function HttpNextSteps() {
+  return (
+    <p>
+      Clients routed over HTTP read their token from a variable (<code>AIRLOCK_TOKEN_CURSOR</code>, <code>AIRLOCK_TOKEN_VSCODE</code>…). Add this line to your shell profile and start those
+      clients from a new shell: <code>eval "$(airlock clients token-env)"</code>. Restore gives the files back and revokes those tokens.
+    </p>
+  );
+}
+
+function ResultView({ result, userHome, overHttp }: { result: ClientsInstallResult; userHome: string; overHttp: boolean }) {
   const moved = Object.entries(result.secretsMoved).filter(([, keys]) => keys.length > 0);
   return (
     <div role="status">
@@ -73,6 +83,7 @@ function ResultView({ result, userHome }: { result: ClientsInstallResult; userHo
       {result.added.length > 0 && <p>Added to Airlock: {result.added.join(', ')}</p>}
       {result.reused.length > 0 && <p>Already in Airlock, now also used here: {result.reused.join(', ')}</p>}
       {moved.length > 0 && <p>Secrets moved out of client files into Airlock's secret store: {moved.map(([server, keys]) => `${server}: ${keys.join(', ')}`).join('; ')}</p>}
+      {overHttp && <HttpNextSteps />}
       <p className="muted">Restart the clients (or reload their MCP servers) to use the new entries. Undo with Preview restore.</p>
     </div>
   );
@@ -85,6 +96,8 @@ function ResultView({ result, userHome }: { result: ClientsInstallResult; userHo
 export function InstallPanel({ clients, userHome, onChanged }: { clients: readonly { id: ClientId; name: string }[]; userHome: string; onChanged: () => void }) {
   const api = useHostApi();
   const approveId = useId();
+  const httpId = useId();
+  const [overHttp, setOverHttp] = useState(false);
   const [step, setStep] = useState<Step>({ at: 'idle' });
   // Unticked clients are remembered, so a client found later starts ticked.
   const [unticked, setUnticked] = useState<ReadonlySet<ClientId>>(() => new Set());
@@ -109,14 +122,14 @@ export function InstallPanel({ clients, userHome, onChanged }: { clients: readon
   const preview = () =>
     run(async () => {
       // Every client ticked is the same as naming none: the Host looks at all of them.
-      const plan = await api.clientsInstallPreview(picked.length === clients.length ? {} : { clients: picked });
+      const plan = await api.clientsInstallPreview({ ...(picked.length === clients.length ? {} : { clients: picked }), ...(overHttp ? { overHttp: true } : {}) });
       setApproveCurrent(false);
-      setStep({ at: 'preview', plan });
+      setStep({ at: 'preview', plan, overHttp });
     });
-  const apply = (planId: string) =>
+  const apply = (planId: string, http: boolean) =>
     run(async () => {
       try {
-        setStep({ at: 'done', result: await api.clientsInstallApply({ planId, approveCurrent }) });
+        setStep({ at: 'done', result: await api.clientsInstallApply({ planId, approveCurrent }), overHttp: http });
       } catch (e) {
         // A refused plan cannot be applied again: the user previews afresh.
         setStep({ at: 'idle' });
@@ -142,6 +155,15 @@ export function InstallPanel({ clients, userHome, onChanged }: { clients: readon
               ))}
             </fieldset>
           )}
+          <div className="client-over-http">
+            <label htmlFor={httpId}>
+              <input id={httpId} type="checkbox" checked={overHttp} onChange={(e) => setOverHttp(e.target.checked)} /> Over HTTP (Airlock's MCP endpoint, with a token per client)
+            </label>
+            <p className="muted">
+              Where a client's file can give an entry a URL and read its token from a variable. A client that cannot read a variable is left as it is; one whose file only starts commands is routed as usual.
+              Applying makes each client's token, replacing one it had.
+            </p>
+          </div>
           <div className="toolbar">
             <button type="button" onClick={() => void preview()} disabled={busy || (clients.length > 0 && picked.length === 0)}>
               Preview routing
@@ -152,6 +174,7 @@ export function InstallPanel({ clients, userHome, onChanged }: { clients: readon
       {step.at === 'preview' && (
         <>
           <PlanView plan={step.plan} userHome={userHome} />
+          {step.overHttp && step.plan.files.length > 0 && <HttpNextSteps />}
           {step.plan.files.length > 0 && (
             <div className="client-approve-current">
               <label htmlFor={approveId}>
@@ -161,7 +184,7 @@ export function InstallPanel({ clients, userHome, onChanged }: { clients: readon
             </div>
           )}
           <div className="toolbar">
-            <button type="button" className="primary" onClick={() => void apply(step.plan.planId)} disabled={busy || step.plan.files.length === 0}>
+            <button type="button" className="primary" onClick={() => void apply(step.plan.planId, step.overHttp)} disabled={busy || step.plan.files.length === 0}>
               Apply
             </button>
             <button type="button" onClick={() => setStep({ at: 'idle' })} disabled={busy}>
@@ -172,7 +195,7 @@ export function InstallPanel({ clients, userHome, onChanged }: { clients: readon
       )}
       {step.at === 'done' && (
         <>
-          <ResultView result={step.result} userHome={userHome} />
+          <ResultView result={step.result} userHome={userHome} overHttp={step.overHttp} />
           <div className="toolbar">
             <button type="button" onClick={() => setStep({ at: 'idle' })}>
               Done
