@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendAuditEvent } from '../engine/audit/index.js';
-import { clientTokenByHash, deleteClientToken, getClientToken, listClientTokens, putClientToken, touchClientToken, type ClientTokenRecord } from '../engine/store/client-tokens.js';
+import { clientTokenLookup, clientTokenPresence, deleteClientToken, getClientToken, listClientTokens, putClientToken, touchClientToken, type ClientTokenRecord } from '../engine/store/client-tokens.js';
 import { SERVER_NAME_PATTERN, type Store } from '../engine/store/index.js';
 
 /**
@@ -71,16 +71,21 @@ export { listClientTokens, type ClientTokenRecord };
  */
 export class ClientTokenCheck {
   private readonly touched = new Map<string, number>();
+  private readonly byHash: (hash: string) => ClientTokenRecord | undefined;
+  private readonly present: (name: string) => boolean;
 
   constructor(
     private readonly store: Store,
     private readonly log: (message: string) => void,
-  ) {}
+  ) {
+    this.byHash = clientTokenLookup(store);
+    this.present = clientTokenPresence(store);
+  }
 
   /** The client a token belongs to, or null. */
   clientOf(bearer: string): string | null {
     if (!TOKEN_PATTERN.test(bearer)) return null;
-    const record = clientTokenByHash(this.store, clientTokenHash(bearer));
+    const record = this.byHash(clientTokenHash(bearer));
     if (!record) return null;
     this.touch(record.name);
     return record.name;
@@ -88,7 +93,7 @@ export class ClientTokenCheck {
 
   /** Whether the client still has a token (revoked ones end their open sessions). */
   has(name: string): boolean {
-    return getClientToken(this.store, name) !== undefined;
+    return this.present(name);
   }
 
   private touch(name: string): void {

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
-import { getServerConfig, type Store } from '../engine/store/index.js';
+import type { Store } from '../engine/store/index.js';
+import { serverConfigPresence } from '../engine/store/server-configs.js';
 import { startMcpEndpoint, type McpEndpoint } from '../proxy/mcp-endpoint/index.js';
 import type { RelaySession } from '../proxy/relay-session.js';
 import { ClientTokenCheck } from './client-tokens.js';
@@ -42,6 +43,7 @@ export class HostEndpoint {
 
   static async start(options: HostEndpointOptions): Promise<HostEndpoint> {
     const tokens = new ClientTokenCheck(options.store, options.log);
+    const hasServer = serverConfigPresence(options.store);
     const sessions = new Map<RelaySession, string>();
     const track = (session: RelaySession, client: string): void => {
       sessions.set(session, client);
@@ -51,7 +53,7 @@ export class HostEndpoint {
       startMcpEndpoint({
         port,
         authorize: (bearer) => tokens.clientOf(bearer),
-        hasServer: (name) => getServerConfig(options.store, name) !== undefined,
+        hasServer,
         openSession: ({ server, token }, relaySide) => track(options.open(server, token, relaySide), token),
         ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
         log: options.log,

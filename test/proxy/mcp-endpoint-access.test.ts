@@ -138,6 +138,14 @@ describe('the MCP endpoint refuses what it must not serve', () => {
     expect(JSON.parse(noMethod.body)).toMatchObject({ id: 3, error: { code: -32600 } });
   });
 
+  it('refuses a body that is not valid UTF-8 with 400 on its own POST, even a notification the relay would have taken with 202', async () => {
+    const id = await rawInitialize(h.endpoint.port);
+    const bytes = Buffer.concat([Buffer.from('{"jsonrpc":"2.0","method":"notifications/initialized","params":{"x":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
+    const invalid = await rawRequest(h.endpoint.port, { headers: postHeaders('token-alice', { 'mcp-session-id': id }), body: bytes });
+    expect(invalid.status).toBe(400);
+    expect(JSON.parse(invalid.body)).toMatchObject({ id: null, error: { code: -32700, message: expect.stringContaining('not valid UTF-8') } });
+  });
+
   it('hands prototype-shaped JSON to the relay as its exact bytes (CR/LF blanked), and returns what the relay says', async () => {
     const id = await rawInitialize(h.endpoint.port);
     const body = '{"jsonrpc":"2.0",\r\n"id":9,\n"method":"tools/call","params":{"name":"echo","arguments":{"__proto__":{"admin":true},"a":1,"a":2}}}';

@@ -26,10 +26,27 @@ export function getClientToken(store: Store, name: string): ClientTokenRecord | 
   return row ? fromRow(row) : undefined;
 }
 
+/**
+ * A lookup of token hashes, its statement prepared once: the MCP endpoint asks on every request,
+ * and preparing the statement cost more than running it.
+ */
+export function clientTokenLookup(store: Store): (hash: string) => ClientTokenRecord | undefined {
+  const statement = store.db.prepare<[string], Row>('SELECT * FROM client_tokens WHERE hash = ?');
+  return (hash) => {
+    const row = statement.get(hash);
+    return row ? fromRow(row) : undefined;
+  };
+}
+
 /** The client a token hash belongs to; undefined for an unknown or revoked token. */
 export function clientTokenByHash(store: Store, hash: string): ClientTokenRecord | undefined {
-  const row = store.db.prepare<[string], Row>('SELECT * FROM client_tokens WHERE hash = ?').get(hash);
-  return row ? fromRow(row) : undefined;
+  return clientTokenLookup(store)(hash);
+}
+
+/** Whether a client has a token, its statement prepared once (the endpoint's sweep asks for each session). */
+export function clientTokenPresence(store: Store): (name: string) => boolean {
+  const statement = store.db.prepare<[string], { n: number }>('SELECT 1 AS n FROM client_tokens WHERE name = ?');
+  return (name) => statement.get(name) !== undefined;
 }
 
 /** Stores a client's token hash, replacing the one it had (the old token stops working). */

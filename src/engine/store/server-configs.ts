@@ -184,6 +184,12 @@ export function getServerConfig(store: Store, name: string): ServerConfig | unde
   return row === undefined ? undefined : rowToConfig(row);
 }
 
+/** Whether a server of that name is configured, its statement prepared once (asked on every request of the MCP endpoint). */
+export function serverConfigPresence(store: Store): (name: string) => boolean {
+  const statement = store.db.prepare<[string], { n: number }>('SELECT 1 AS n FROM server_configs WHERE name = ?');
+  return (name) => statement.get(name) !== undefined;
+}
+
 export function listServerConfigs(store: Store): ServerConfig[] {
   return store.db.prepare<[], ServerConfigRow>('SELECT * FROM server_configs ORDER BY name').all().map(rowToConfig);
 }

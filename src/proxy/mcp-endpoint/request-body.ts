@@ -63,6 +63,8 @@ export interface ClientMessage {
   modernVersion: string | undefined;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export const PROTOCOL_VERSION_META = 'io.modelcontextprotocol/protocolVersion';
 
 /**
@@ -70,9 +72,16 @@ export const PROTOCOL_VERSION_META = 'io.modelcontextprotocol/protocolVersion';
  * batch. Duplicate or `__proto__` keys and the rest are the gate's to judge, on the bytes.
  */
 export function readClientMessage(body: Buffer): ClientMessage {
+  let text: string;
+  try {
+    // Refused here, with this POST's answer, rather than by the gate after a 202 had gone out.
+    text = UTF8.decode(body);
+  } catch {
+    throw new HttpRefusal(400, 'the request body is not valid UTF-8; send one JSON-RPC message in UTF-8', RPC_PARSE_ERROR);
+  }
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw new HttpRefusal(400, 'the request body is not JSON; send one JSON-RPC message', RPC_PARSE_ERROR);
   }
