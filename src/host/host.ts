@@ -117,6 +117,8 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private server: net.Server | null = null;
   private http: ControlHttp | null = null;
   private endpoint: HostEndpoint | null = null;
+  /** Each server's last listing observed (its JSON's SHA-256), so an identical re-list is not judged again. */
+  private readonly lastListing = new Map<string, string>();
   /** The HostApi the window uses (over the control API's HTTP, or Electron IPC). */
   readonly api: HostApiService;
   private stopping: Promise<void> | null = null;
@@ -466,11 +468,16 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
           this.audit.append({ type: 'server.message', server: name, decision: v.decision, rule: v.rule, detail: { code: v.code, method, kind: message?.kind ?? 'invalid' } });
           if (v.decision !== 'ALLOW') this.log(`${v.decision} ${name}: ${v.reason}`);
         },
-        observe: (surface) => {
+        observe: (surface, listing) => {
           listingFailure = null;
+          this.lastListing.delete(name);
           this.observe(name, surface, config.approveOnFirstList);
+          this.lastListing.set(name, listing);
         },
+        // An unchanged re-list (every tools/list a client sends) skips reading and diffing it again: 500 tools cost ≈ 100 ms of it.
+        sameListing: (listing) => listingFailure === null && this.lastListing.get(name) === listing,
         observeFailed: (error) => {
+          this.lastListing.delete(name);
           listingFailure = error.message;
           this.log(`could not list "${name}": ${error.message}; its calls are refused until it lists cleanly`);
         },

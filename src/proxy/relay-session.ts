@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { judgeClientMessage, judgeServerMessage, judgeServerResponse, type GateContext, type RequestJudgement, type ResponseVerdict, type ServerMessageJudgement, type SessionIds } from '../engine/gate/gate.js';
 import { RPC_DENIED_BY_AIRLOCK, RPC_INVALID_REQUEST, RPC_PARSE_ERROR, type JsonRpcId, type JsonRpcMessage } from '../engine/gate/jsonrpc.js';
 import type { JudgedCall } from '../engine/gate/judged-methods.js';
 import { verdict as buildVerdict, type Verdict } from '../engine/gate/verdict.js';
-import { canonicalJson } from '../engine/canonical-json.js';
 import { parseSurface, type Surface } from '../engine/surface.js';
 import { DEFAULT_MAX_FRAME_BYTES, LineFramer } from './line-framer.js';
 import { isListMethod, LIST_CHANGED, LIST_METHODS, listSurface, serverSelfFrom, type ServerSelf } from './surface-listing.js';
@@ -25,7 +24,12 @@ export interface RelayHooks {
   finished(call: JudgedCall, verdict: ResponseVerdict, response: unknown, latencyMs: number): void;
   /** A request the server started (sampling, elicitation, roots…) or a notification it sent that was dropped. */
   fromServer(judgement: ServerMessageJudgement): void;
-  observe(surface: Surface): void;
+  observe(surface: Surface, listing: ListingDigest): void;
+  /**
+   * Whether this server's last observed listing had exactly these bytes (as JSON.stringify
+   * writes them): then reading, hashing and diffing it again would find what it found then.
+   */
+  sameListing?(listing: ListingDigest): boolean;
   observeFailed(error: Error): void;
   /** The approved surface, as the model may read it now. */
   served(): Surface;
@@ -334,7 +338,9 @@ export class RelaySession {
     if (this.closed) return;
     const field = LIST_METHODS[method].field;
     const served = this.hooks.served()[field];
-    this.lastServed[field] = canonicalJson(served);
+    // Only compared with a later serving of the same approved objects (same key order): JSON.stringify
+    // says the same as RFC 8785 here, at a fraction of the cost (≈ 10 ms for 500 tools).
+    this.lastServed[field] = JSON.stringify(served);
     const result = isRecord(response.result) ? response.result : {};
     this.toClientJson({ jsonrpc: '2.0', id: response.id, result: servedListResult(field, served, result) });
   }
@@ -347,8 +353,9 @@ export class RelaySession {
         do {
           this.dirty = false;
           if (!this.self || this.era === 'modern') this.self = await this.discoverSelf();
-          const surface = parseSurface(await listSurface(this.self, (method, params) => this.ownRequest(method, params)));
-          this.hooks.observe(surface);
+          const listing = await listSurface(this.self, (method, params) => this.ownRequest(method, params));
+          const digest = listingDigest(listing);
+          if (!this.hooks.sameListing?.(digest)) this.hooks.observe(parseSurface(listing), digest);
           if (this.era === 'modern') this.listenForChanges(this.self);
         } while (this.dirty && !this.closed);
       } catch (error) {
@@ -415,7 +422,7 @@ export class RelaySession {
     ];
     const changed = new Set<'tools' | 'prompts' | 'resources'>();
     for (const [field, kind] of lists) {
-      const now = canonicalJson(served[field] ?? null);
+      const now = JSON.stringify(served[field] ?? null);
       if (this.lastServed[field] !== undefined && this.lastServed[field] !== now) changed.add(kind);
     }
     for (const kind of changed) {
@@ -470,6 +477,13 @@ export class RelaySession {
     const data = verdict?.error?.data;
     this.toClientJson({ jsonrpc: '2.0', id, error: { code, message, ...(data === undefined ? {} : { data }) } });
   }
+}
+
+/** A listing's identity: the SHA-256 of its JSON text, far cheaper than its canonical surface hash. */
+export type ListingDigest = string & { readonly __listing: unique symbol };
+
+function listingDigest(listing: unknown): ListingDigest {
+  return createHash('sha256').update(JSON.stringify(listing)).digest('hex') as ListingDigest;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
