@@ -41,6 +41,15 @@ export class CallTracker {
 
   constructor(private readonly deps: CallTrackerDeps) {}
 
+  /** The Live view's rows from before this start, read back from the audit log; a log it cannot read leaves them empty. */
+  seed(read: () => CallRecord[]): void {
+    try {
+      this.calls.seed(read());
+    } catch (error) {
+      this.deps.log(`could not read the recent calls back from the audit log (${(error as Error).message}); the Live view starts empty. Check the log with: airlock audit verify`);
+    }
+  }
+
   judged(server: string, session: CallSession, judgement: RequestJudgement, secretValues: readonly string[]): void {
     const { verdict: v, call } = judgement;
     // The row's id goes into the event first, so a later Host can join the call's events into its row again.

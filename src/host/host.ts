@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import { unlinkSync } from 'node:fs';
-import { BypassWatch, type BypassingServer } from '../clients/bypass-watch.js';
+import type { BypassWatch, BypassingServer } from '../clients/bypass-watch.js';
 import type { ClientDirs, Launcher } from '../clients/client-adapter.js';
+import type { AuditEventInput } from '../engine/audit/index.js';
 import { ApprovalRefusedError } from '../engine/controller/server-controller.js';
 import { TrustRegistry } from '../engine/controller/trust-registry.js';
 import type { ServerState } from '../engine/decision.js';
-import type { GateContext, GateRules, ItemStatus } from '../engine/gate/gate.js';
+import type { GateRules } from '../engine/gate/gate.js';
 import { acquireHomeLock, openStore, type HomeLock, type Store } from '../engine/store/index.js';
 import { getServerConfig, listServerConfigs } from '../engine/store/server-configs.js';
 import type { ItemKind, Surface } from '../engine/surface.js';
@@ -14,18 +15,16 @@ import type { Duplex } from 'node:stream';
 import os from 'node:os';
 import { hostSocketPath, listenHostSocket, readHello, writeHelloReply, type Hello } from '../proxy/local-socket.js';
 import { RelaySession } from '../proxy/relay-session.js';
-import { UpstreamStdio } from '../proxy/upstream-stdio.js';
-import type { Upstream } from '../proxy/upstream.js';
-import type { ServerConfig } from '../engine/store/server-configs.js';
 import type { AuthorizationOpener, OAuthVault, SignInResult, SignInState, SignOutResult } from './oauth/index.js';
 import { remoteUpstream } from './remote-upstream.js';
 import { RemoteSignIns } from './remote-sign-in.js';
 import { signInAgainText } from './sign-in-watch.js';
-import type { Secret } from './secret.js';
 import { AuditBatcher } from './audit-batcher.js';
 import type { CallLog } from './call-log.js';
 import { callsFromAudit } from './call-audit.js';
 import { CallTracker } from './call-tracker.js';
+import { sessionHooks, stdioUpstream, type SessionHookDeps, type SessionOrigin } from './session-hooks.js';
+import { watchClientFiles } from './client-watch.js';
 import { serveControl, type ApproveTarget, type CallArguments, type HostControl, type ServerSummary, type ToolState } from './control.js';
 import { startControlHttp, type ControlHttp } from './control-http.js';
 import { HostApiService } from './host-api-service.js';
@@ -37,18 +36,15 @@ import { listenPreferring, rememberControlPort } from './control-port.js';
 import { HostEndpoint } from './host-endpoint.js';
 import { DEFAULT_HOLD_TIMEOUT_MS, HoldBook } from './hold-book.js';
 import type { HostEvents, HoldView } from './host-events.js';
-import { reviewItems, type ReviewItem } from './review-items.js';
+import { reviewItems, toolStates, type ReviewItem } from './review-items.js';
 import { quarantineEntries } from './quarantine-entries.js';
 import { isUndecided, type QuarantineEntry } from '../shared/host-api/ways-back.js';
 import type { RevertPlan } from '../engine/controller/trust-registry.js';
-import { redactSecrets } from './secret.js';
 import { SecretStore } from './secret-store.js';
 import type { SecretCipher, SecretVault } from './secret-vault.js';
 import { signCheckpointIfDue } from './checkpoint-signing.js';
 import { hostGateRules } from './gate-rules.js';
 import type { ResponseCheckPolicy } from '../engine/gate/response-checks.js';
-import { buildServerEnv, describeMissingEnv } from './server-env.js';
-import { worstSeverity } from '../engine/severity.js';
 
 export interface HostOptions {
   home: string;
@@ -89,17 +85,6 @@ export interface HostOptions {
   preferredMcpPort?: number;
 }
 
-/** Where a session came from, for the audit log and the window: `airlock connect`, or a client's token of the MCP endpoint. */
-export type SessionVia = 'connect' | `token ${string}`;
-
-/** Where a session's server starts (stdio) and what it is attributed to. */
-interface SessionOrigin {
-  via: SessionVia;
-  cwd: string;
-  /** The client's PATH, to find the server's command as the client would have (connect only). */
-  path?: string;
-}
-
 const DRAIN_MS = 10_000;
 const CHECKPOINT_CHECK_MS = 5_000;
 
@@ -117,8 +102,8 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private server: net.Server | null = null;
   private http: ControlHttp | null = null;
   private endpoint: HostEndpoint | null = null;
-  /** Each server's last listing observed (its JSON's SHA-256), so an identical re-list is not judged again. */
-  private readonly lastListing = new Map<string, string>();
+  /** What every session's hooks reach here (session-hooks.ts). */
+  private readonly hookDeps: SessionHookDeps;
   /** The HostApi the window uses (over the control API's HTTP, or Electron IPC). */
   readonly api: HostApiService;
   private stopping: Promise<void> | null = null;
@@ -173,6 +158,17 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       holdTimeoutMs,
     });
     this.holds = new HoldBook(holdTimeoutMs, (view, final, by) => this.tracker.holdResolved(view, final, by));
+    this.hookDeps = {
+      registry: this.registry,
+      gateRules: this.gateRules,
+      audit: this.audit,
+      remote: this.remote,
+      tracker: this.tracker,
+      // Each server's last listing observed, so an identical re-list is not judged again.
+      lastListing: new Map(),
+      observe: (server, surface, approveOnFirstList) => this.observe(server, surface, approveOnFirstList),
+      log: (message) => this.log(message),
+    };
     // Sign a checkpoint every 256 events or 60 s (checked every few seconds), and at shutdown.
     this.checkpointTimer = setInterval(() => this.checkpoint(false), CHECKPOINT_CHECK_MS);
     this.checkpointTimer.unref();
@@ -181,47 +177,45 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   static async start(options: HostOptions): Promise<Host> {
     const lock = acquireHomeLock(options.home, { kind: options.kind ?? 'airlock serve' });
     let store: Store | undefined;
+    let host: Host | undefined;
     try {
       store = openStore(options.home);
-      const host = new Host(options.home, store, lock, options);
-      host.seedCalls();
-      if (options.listen !== false) host.server = await listenHostSocket(options.home, (socket) => void host.accept(socket));
-      if (options.clients !== undefined) host.watchClients(withAirlockEndpoint(options.clients, options.home), options.clientWatchMs);
+      host = new Host(options.home, store, lock, options);
+      // The Live view's rows from before this start, read back from the audit log.
+      host.tracker.seed(() => callsFromAudit(host!.store));
+      const started = host;
+      if (options.listen !== false) host.server = await listenHostSocket(options.home, (socket) => void started.accept(socket));
+      if (options.clients !== undefined) {
+        const to = { log: (m: string) => started.log(m), audit: (e: AuditEventInput) => started.audit.append(e), emit: (appeared: BypassingServer[], gone: BypassingServer[]) => started.emit('clients.bypassing', { appeared, gone }) };
+        host.bypassWatch = watchClientFiles(withAirlockEndpoint(options.clients, options.home), options.clientWatchMs, to);
+      }
       if (options.port !== undefined) {
         const token = controlToken(options.home);
-        host.http = await listenPreferring(options.preferredPort, options.port, (port) => startControlHttp(host, { port, token, log: (m) => host.log(m), api: host.api, rendererDir: options.rendererDir ?? defaultRendererDir() }));
+        host.http = await listenPreferring(options.preferredPort, options.port, (port) => startControlHttp(started, { port, token, log: (m) => started.log(m), api: started.api, rendererDir: options.rendererDir ?? defaultRendererDir() }));
         writeControlEndpoint(options.home, { url: host.http.url, pid: process.pid });
         rememberControlPort(options.home, Number(new URL(host.http.url).port));
       }
       if (options.mcpPort !== undefined) {
-        host.endpoint = await HostEndpoint.start({
-          home: options.home,
-          store,
-          port: options.mcpPort,
-          ...(options.preferredMcpPort === undefined ? {} : { preferred: options.preferredMcpPort }),
-          ...(options.maxFrameBytes ? { maxBodyBytes: options.maxFrameBytes } : {}),
-          open: (server, client, relaySide) => {
-            if (host.stopping) throw new Error('the Airlock host is stopping; try again in a moment');
-            return host.openRelay(server, relaySide, { via: `token ${client}`, cwd: os.homedir() });
-          },
-          log: (message) => host.log(message),
-        });
+        const open = (server: string, client: string, relaySide: Duplex): RelaySession => {
+          if (started.stopping) throw new Error('the Airlock host is stopping; try again in a moment');
+          return started.openRelay(server, relaySide, { via: `token ${client}`, cwd: os.homedir() });
+        };
+        const preferred = options.preferredMcpPort === undefined ? {} : { preferred: options.preferredMcpPort };
+        host.endpoint = await HostEndpoint.start({ home: options.home, store, port: options.mcpPort, ...preferred, ...(options.maxFrameBytes ? { maxBodyBytes: options.maxFrameBytes } : {}), open, log: (m) => started.log(m) });
       }
       return host;
     } catch (error) {
+      await host?.abandon();
       store?.close();
       lock.release();
       throw error;
     }
   }
 
-  /** The Live view's rows from before this start, read back from the audit log; a log it cannot read leaves them empty. */
-  private seedCalls(): void {
-    try {
-      this.calls.seed(callsFromAudit(this.store));
-    } catch (error) {
-      this.log(`could not read the recent calls back from the audit log (${(error as Error).message}); the Live view starts empty. Check the log with: airlock audit verify`);
-    }
+  /** After a failed start: nothing half-started stays behind (listeners, the watch, timers, the audit worker). */
+  private async abandon(): Promise<void> {
+    for (const stop of [() => this.server?.close(), () => this.http?.close(), () => this.bypassWatch?.stop(), () => clearInterval(this.checkpointTimer)]) stop();
+    await this.audit.close();
   }
 
   /** The MCP endpoint's base address (its servers are at /mcp/NAME), when it was started. */
@@ -270,27 +264,6 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       this.lock.release();
     })();
     return this.stopping;
-  }
-
-  /**
-   * Reports client entries that start a server without Airlock. The first scan only reports;
-   * one that appears later (a server added by hand, or by a client's own UI) is also audited.
-   */
-  private watchClients(dirs: ClientDirs, intervalMs?: number): void {
-    let first = true;
-    this.bypassWatch = new BypassWatch(
-      dirs,
-      (appeared, gone) => {
-        for (const b of appeared) {
-          this.log(`${b.clientName} starts server "${b.name}" without Airlock (${b.file}); ${b.routable ? 'route it with: airlock clients install' : `it cannot be routed: ${b.reason ?? 'unknown reason'}`}`);
-          if (!first) this.audit.append({ type: 'client.bypass-detected', detail: { client: b.client, file: b.file, entry: b.name, transport: b.transport, routable: b.routable } });
-        }
-        this.emit('clients.bypassing', { appeared, gone });
-      },
-      intervalMs,
-    );
-    this.bypassWatch.start();
-    first = false;
   }
 
   /** Client entries that bypass Airlock now (empty when the Host does not watch client files). */
@@ -351,14 +324,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
 
   tools(server?: string): ToolState[] {
     const names = server === undefined ? this.registry.states().map((s) => s.name) : [this.requireServer(server)];
-    return names.flatMap((name) => {
-      const c = this.registry.controller(name);
-      const report = c.snapshot.report;
-      if (!report) return [];
-      return report.items
-        .filter((i) => i.kind === 'tool')
-        .map((i) => ({ server: name, tool: i.key, status: i.status, gate: c.state === 'RED' ? 'denied (server quarantined)' : c.itemStatus('tool', i.key), severity: worstSeverity(i.findings.map((f) => f.severity)) }));
-    });
+    return names.flatMap((name) => toolStates(name, this.registry.controller(name)));
   }
 
   approve(server: string, target: ApproveTarget): { state: ServerState; generation: number } {
@@ -431,59 +397,18 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     if (!config) throw new Error(`there is no server named "${server}" in ${this.home}. Add it with: airlock servers add ${server} -- COMMAND [ARGS…]`);
     const secrets = (this.options.secrets ?? SecretStore.open(this.home)).get(config.name);
     const secretValues = Object.values(secrets).map((secret) => secret.reveal());
+    const frames = this.options.maxFrameBytes ? { maxFrameBytes: this.options.maxFrameBytes } : {};
+    const hostEnv = this.options.env ?? process.env;
     const upstream = config.remote
-      ? remoteUpstream(config, secrets, {
-          oauthVault: this.oauthVault(),
-          authRequired: (reason) => this.remote.watch.note(config.name, reason, signInAgainText(config.name, config.remote)),
-          env: this.options.env ?? process.env,
-          ...(this.options.maxFrameBytes ? { maxFrameBytes: this.options.maxFrameBytes } : {}),
-          log: (message) => this.log(message),
-        })
-      : this.stdioUpstream(config, secrets, origin);
+      ? remoteUpstream(config, secrets, { oauthVault: this.oauthVault(), authRequired: (reason) => this.remote.watch.note(config.name, reason, signInAgainText(config.name, config.remote)), env: hostEnv, ...frames, log: (m) => this.log(m) })
+      : stdioUpstream(config, secrets, origin, { hostEnv, ...frames });
     ready?.();
     const name = config.name;
-    // Why this session's last listing could not be pinned (ambiguous, unparseable, no answer): calls wait for a clean one.
-    let listingFailure: string | null = null;
     const session: RelaySession = new RelaySession(
       name,
       client,
       upstream,
-      {
-        gateContext: () => {
-          // Added to the registry's fresh object, not spread into a new one: a spread followed by new keys costs ≈ 0.8 µs a key, on every message.
-          const ctx: GateContext = Object.assign(this.registry.gateContext(name), { rules: this.gateRules, secrets: secretValues });
-          // Fail closed: a Host that can no longer write its log, or a session whose server cannot be pinned, answers no call.
-          if (this.audit.broken) return { ...ctx, unavailable: `Airlock cannot write its audit log (${this.audit.broken.message}). Check the disk and restart Airlock.` };
-          // A lapsed sign-in holds calls until the user signs in: the server cannot be listed meanwhile, so an item
-          // not seen yet waits too; after the sign-in each is judged again as usual (sign-in-watch.ts).
-          if (config.remote && this.remote.watch.lapse(name) !== undefined) return { ...ctx, itemStatus: (kind, key) => heldForSignIn(ctx.itemStatus(kind, key)) };
-          if (listingFailure) return { ...ctx, unavailable: `Airlock could not pin what "${name}" lists now (${listingFailure}); its calls are refused until it lists cleanly` };
-          return ctx;
-        },
-        judged: (judgement) => this.tracker.judged(name, { id: session.id, clientName: session.clientName, via: origin.via }, judgement, secretValues),
-        hold: (judgement) => this.tracker.hold(name, { id: session.id, clientName: session.clientName, via: origin.via }, judgement),
-        finished: (call, v, response, latencyMs) => this.tracker.finished(name, session.id, call, v, response, latencyMs, secretValues),
-        fromServer: ({ verdict: v, message }) => {
-          const method = message && message.kind !== 'result' && message.kind !== 'error' ? message.message.method : null;
-          this.audit.append({ type: 'server.message', server: name, decision: v.decision, rule: v.rule, detail: { code: v.code, method, kind: message?.kind ?? 'invalid' } });
-          if (v.decision !== 'ALLOW') this.log(`${v.decision} ${name}: ${v.reason}`);
-        },
-        observe: (surface, listing) => {
-          listingFailure = null;
-          this.lastListing.delete(name);
-          this.observe(name, surface, config.approveOnFirstList);
-          this.lastListing.set(name, listing);
-        },
-        // An unchanged re-list (every tools/list a client sends) skips reading and diffing it again: 500 tools cost ≈ 100 ms of it.
-        sameListing: (listing) => listingFailure === null && this.lastListing.get(name) === listing,
-        observeFailed: (error) => {
-          this.lastListing.delete(name);
-          listingFailure = error.message;
-          this.log(`could not list "${name}": ${error.message}; its calls are refused until it lists cleanly`);
-        },
-        served: () => this.registry.controller(name).servedSurface(),
-        log: (message) => this.log(message),
-      },
+      sessionHooks(this.hookDeps, config, origin.via, secretValues, () => session),
       this.options.maxFrameBytes,
     );
     this.sessions.add(session);
@@ -494,19 +419,6 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     session.start();
     this.log(`session ${session.id}: a client connected to "${name}" through ${origin.via === 'connect' ? 'airlock connect' : `the MCP endpoint (${origin.via})`} (${config.remote ? config.remote.url : config.command})`);
     return session;
-  }
-
-  private stdioUpstream(config: ServerConfig, secrets: Record<string, Secret>, origin: SessionOrigin): Upstream {
-    const { env, missing } = buildServerEnv({ config, secrets, hostEnv: this.options.env ?? process.env, ...(origin.path ? { clientPath: origin.path } : {}) });
-    if (missing.length > 0) throw new Error(describeMissingEnv(config, missing));
-    return new UpstreamStdio({
-      command: config.command,
-      args: config.args,
-      env,
-      cwd: origin.cwd,
-      ...(this.options.maxFrameBytes ? { maxFrameBytes: this.options.maxFrameBytes } : {}),
-      redact: (text) => redactSecrets(text, Object.values(secrets)),
-    });
   }
 
   /** The sealed vault of remote servers' sign-ins, opened on first use. */
@@ -586,9 +498,3 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     this.emit('log', message);
   }
 }
-
-/** An item's status while its server waits for a sign-in: what would go through, or is not known yet, waits. */
-function heldForSignIn(status: ItemStatus): ItemStatus {
-  return status === 'approved' || status === 'unknown' ? 'held' : status;
-}
-

@@ -1,6 +1,7 @@
 import type { ServerController } from '../engine/controller/server-controller.js';
 import type { Finding } from '../engine/finding.js';
-import { severityRank } from '../engine/severity.js';
+import { severityRank, worstSeverity } from '../engine/severity.js';
+import type { ToolState } from './control.js';
 import { surfaceItems, type ItemKind } from '../engine/surface.js';
 import type { HoldView } from './host-events.js';
 
@@ -56,4 +57,13 @@ export function reviewItems(controller: ServerController, holds: readonly HoldVi
 
 function worstFirst(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+}
+
+/** Where each of a server's tools stands, for `airlock tools list` and the control API. */
+export function toolStates(server: string, c: ServerController): ToolState[] {
+  const report = c.snapshot.report;
+  if (!report) return [];
+  return report.items
+    .filter((i) => i.kind === 'tool')
+    .map((i) => ({ server, tool: i.key, status: i.status, gate: c.state === 'RED' ? 'denied (server quarantined)' : c.itemStatus('tool', i.key), severity: worstSeverity(i.findings.map((f) => f.severity)) }));
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { judgeClientMessage, judgeServerMessage, judgeServerResponse, type GateContext, type RequestJudgement, type ResponseVerdict, type ServerMessageJudgement, type SessionIds } from '../engine/gate/gate.js';
 import { RPC_DENIED_BY_AIRLOCK, RPC_INVALID_REQUEST, RPC_PARSE_ERROR, type JsonRpcId, type JsonRpcMessage } from '../engine/gate/jsonrpc.js';
@@ -9,6 +9,7 @@ import { DEFAULT_MAX_FRAME_BYTES, LineFramer } from './line-framer.js';
 import { isListMethod, LIST_CHANGED, LIST_METHODS, listSurface, serverSelfFrom, type ServerSelf } from './surface-listing.js';
 import { servedListResult, servedSelfResult } from './served-results.js';
 import { upstreamGoneText, type Upstream, type UpstreamExit } from './upstream.js';
+import { ID_READABLE, idFromKey, idKey, idOf, isRecord, listingDigest, type ListingDigest } from './relay-ids.js';
 
 /** What a session asks of the Host; the Host owns the engine state, holds, audit and events. */
 export interface RelayHooks {
@@ -476,37 +477,5 @@ export class RelaySession {
   private toClientError(id: JsonRpcId | null, code: number, message: string, verdict?: Verdict): void {
     const data = verdict?.error?.data;
     this.toClientJson({ jsonrpc: '2.0', id, error: { code, message, ...(data === undefined ? {} : { data }) } });
-  }
-}
-
-/** A listing's identity: the SHA-256 of its JSON text, far cheaper than its canonical surface hash. */
-export type ListingDigest = string & { readonly __listing: unique symbol };
-
-function listingDigest(listing: unknown): ListingDigest {
-  return createHash('sha256').update(JSON.stringify(listing)).digest('hex') as ListingDigest;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Refusals of messages the gate parsed as a whole, so their id is the one every reader sees. */
-const ID_READABLE = new Set(['structure.depth', 'structure.prototype-key', 'structure.not-jsonrpc']);
-
-const idKey = (id: JsonRpcId): string => `${typeof id}:${id}`;
-
-function idFromKey(key: string): JsonRpcId {
-  const [type, ...rest] = key.split(':');
-  const raw = rest.join(':');
-  return type === 'number' ? Number(raw) : raw;
-}
-
-/** Best effort: the id of a message the gate could not accept, so the error can name it. */
-function idOf(line: Buffer): JsonRpcId | null {
-  try {
-    const value = JSON.parse(line.toString('utf8')) as { id?: unknown };
-    return typeof value.id === 'string' || typeof value.id === 'number' ? value.id : null;
-  } catch {
-    return null;
   }
 }

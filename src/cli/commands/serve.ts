@@ -55,6 +55,12 @@ export function registerServe(program: Command, io: CliIo): void {
         ...(preferredPort === undefined ? {} : { preferredPort }),
         ...(clients === undefined ? {} : { clients }),
         ...(options.mcpEndpoint ? mcpEndpointOptions(home, mcpPort) : {}),
+      }).catch((error: unknown) => {
+        // A port the user named is taken: say which and what to do, not "a bug".
+        const taken = (error as { code?: string; port?: number }).code === 'EADDRINUSE' ? (error as { port?: number }).port : undefined;
+        if (taken !== undefined && taken === mcpPort) throw new UsageError(`port ${taken} is in use by another program, so the MCP endpoint cannot listen there: give another with --mcp-port N, or leave --mcp-port out and Airlock takes a free one`, EXIT.FAILED);
+        if (taken !== undefined && taken === port) throw new UsageError(`port ${taken} is in use by another program, so the window cannot be served there: give another with --port N, or leave --port out`, EXIT.FAILED);
+        throw error;
       });
       const stamp = (): string => new Date().toISOString().slice(11, 19);
       // Before the banner: whoever reads it may stop this Host at once (airlock stop, the app).

@@ -1,0 +1,103 @@
+import type { TrustRegistry } from '../engine/controller/trust-registry.js';
+import type { GateContext, GateRules, ItemStatus } from '../engine/gate/gate.js';
+import type { ServerConfig } from '../engine/store/server-configs.js';
+import type { Surface } from '../engine/surface.js';
+import type { RelayHooks, RelaySession } from '../proxy/relay-session.js';
+import type { AuditBatcher } from './audit-batcher.js';
+import type { CallTracker } from './call-tracker.js';
+import type { RemoteSignIns } from './remote-sign-in.js';
+import { UpstreamStdio } from '../proxy/upstream-stdio.js';
+import type { Upstream } from '../proxy/upstream.js';
+import { redactSecrets, type Secret } from './secret.js';
+import { buildServerEnv, describeMissingEnv } from './server-env.js';
+
+/** Where a session's server starts (stdio) and what it is attributed to. */
+export interface SessionOrigin {
+  via: SessionVia;
+  cwd: string;
+  /** The client's PATH, to find the server's command as the client would have (connect only). */
+  path?: string;
+}
+
+/** Where a session came from, for the audit log and the window: `airlock connect`, or a client's token of the MCP endpoint. */
+export type SessionVia = 'connect' | `token ${string}`;
+
+/** A stdio server's process for one session, with its environment and secrets (refused, naming them, when a variable is missing). */
+export function stdioUpstream(config: ServerConfig, secrets: Record<string, Secret>, origin: SessionOrigin, options: { hostEnv: NodeJS.ProcessEnv; maxFrameBytes?: number }): Upstream {
+  const { env, missing } = buildServerEnv({ config, secrets, hostEnv: options.hostEnv, ...(origin.path ? { clientPath: origin.path } : {}) });
+  if (missing.length > 0) throw new Error(describeMissingEnv(config, missing));
+  return new UpstreamStdio({
+    command: config.command,
+    args: config.args,
+    env,
+    cwd: origin.cwd,
+    ...(options.maxFrameBytes ? { maxFrameBytes: options.maxFrameBytes } : {}),
+    redact: (text) => redactSecrets(text, Object.values(secrets)),
+  });
+}
+
+/** What a session's hooks reach in the Host. */
+export interface SessionHookDeps {
+  registry: TrustRegistry;
+  gateRules: GateRules;
+  audit: AuditBatcher;
+  remote: RemoteSignIns;
+  tracker: CallTracker;
+  /** Each server's last listing observed (its JSON's SHA-256). */
+  lastListing: Map<string, string>;
+  observe(server: string, surface: Surface, approveOnFirstList: boolean): void;
+  log(message: string): void;
+}
+
+/**
+ * What one relay session asks of the Host (RelayHooks): the gate's context, failing closed when
+ * the log cannot be written or the server cannot be pinned; calls to the tracker; listings to
+ * the registry. `session` is read when a hook runs, after the session exists.
+ */
+export function sessionHooks(deps: SessionHookDeps, config: ServerConfig, via: string, secretValues: readonly string[], session: () => RelaySession): RelayHooks {
+  const name = config.name;
+  // Why this session's last listing could not be pinned (ambiguous, unparseable, no answer): calls wait for a clean one.
+  let listingFailure: string | null = null;
+  const caller = () => ({ id: session().id, clientName: session().clientName, via });
+  return {
+    gateContext: () => {
+      // Added to the registry's fresh object, not spread into a new one: a spread followed by new keys costs ≈ 0.8 µs a key, on every message.
+      const ctx: GateContext = Object.assign(deps.registry.gateContext(name), { rules: deps.gateRules, secrets: secretValues });
+      // Fail closed: a Host that can no longer write its log, or a session whose server cannot be pinned, answers no call.
+      if (deps.audit.broken) return { ...ctx, unavailable: `Airlock cannot write its audit log (${deps.audit.broken.message}). Check the disk and restart Airlock.` };
+      // A lapsed sign-in holds calls until the user signs in: the server cannot be listed meanwhile, so an item
+      // not seen yet waits too; after the sign-in each is judged again as usual (sign-in-watch.ts).
+      if (config.remote && deps.remote.watch.lapse(name) !== undefined) return { ...ctx, itemStatus: (kind, key) => heldForSignIn(ctx.itemStatus(kind, key)) };
+      if (listingFailure) return { ...ctx, unavailable: `Airlock could not pin what "${name}" lists now (${listingFailure}); its calls are refused until it lists cleanly` };
+      return ctx;
+    },
+    judged: (judgement) => deps.tracker.judged(name, caller(), judgement, secretValues),
+    hold: (judgement) => deps.tracker.hold(name, caller(), judgement),
+    finished: (call, v, response, latencyMs) => deps.tracker.finished(name, session().id, call, v, response, latencyMs, secretValues),
+    fromServer: ({ verdict: v, message }) => {
+      const method = message && message.kind !== 'result' && message.kind !== 'error' ? message.message.method : null;
+      deps.audit.append({ type: 'server.message', server: name, decision: v.decision, rule: v.rule, detail: { code: v.code, method, kind: message?.kind ?? 'invalid' } });
+      if (v.decision !== 'ALLOW') deps.log(`${v.decision} ${name}: ${v.reason}`);
+    },
+    observe: (surface, listing) => {
+      listingFailure = null;
+      deps.lastListing.delete(name);
+      deps.observe(name, surface, config.approveOnFirstList);
+      deps.lastListing.set(name, listing);
+    },
+    // An unchanged re-list (every tools/list a client sends) skips reading and diffing it again: 500 tools cost ≈ 100 ms of it.
+    sameListing: (listing) => listingFailure === null && deps.lastListing.get(name) === listing,
+    observeFailed: (error) => {
+      deps.lastListing.delete(name);
+      listingFailure = error.message;
+      deps.log(`could not list "${name}": ${error.message}; its calls are refused until it lists cleanly`);
+    },
+    served: () => deps.registry.controller(name).servedSurface(),
+    log: (message) => deps.log(message),
+  };
+}
+
+/** An item's status while its server waits for a sign-in: what would go through, or is not known yet, waits. */
+function heldForSignIn(status: ItemStatus): ItemStatus {
+  return status === 'approved' || status === 'unknown' ? 'held' : status;
+}
