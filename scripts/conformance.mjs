@@ -1,17 +1,26 @@
 #!/usr/bin/env node
-// `npm run conformance`: the MCP conformance suite in client mode, with Airlock as the client
-// (scripts/conformance-driver.mjs acts through `airlock connect`). The suite needs Node 22+, so
-// both it and Node come from npm into .cache/conformance/, never replacing the system Node; the
-// driver runs on the system Node, as Airlock does. Prints one row per scenario and a total.
+// `npm run conformance`: the MCP conformance suite in both of its modes.
+// - Client mode: Airlock is the client (scripts/conformance-driver.mjs acts through `airlock
+//   connect`); one row per client scenario.
+// - Server mode (scripts/conformance-server.mjs): the suite's server scenarios against a reference
+//   server, directly and through Airlock's Streamable HTTP endpoint; one row per scenario with a
+//   column for each way in, and the regressions (pass directly, fail through Airlock).
+// The suite needs Node 22+, so both it and Node come from npm into .cache/conformance/, never
+// replacing the system Node; Airlock, the driver and the reference server run on the system Node.
 //
-//   npm run conformance [-- --scenario NAME ...] [--strict] [--no-build] [--timeout MS] [--json]
+//   npm run conformance [-- --client | --server] [--scenario NAME ...] [--reference airlock|everything]
+//                       [--strict] [--no-build] [--timeout MS] [--json]
 //
-// Exit code 0 even when scenarios fail, so the table can be read and reported; --strict makes
-// any failed scenario exit 1. Exit 2 when the suite could not be installed or started at all.
+// Without --client or --server both modes run (a --scenario selects the mode that lists it). Exit
+// code 0 even when scenarios fail, so the tables can be read and reported; --strict exits 1 on a
+// failed client scenario, a server-mode regression, dns-rebinding-protection failing through
+// Airlock, a scenario the harness could not run, or no Airlock column at all. Exit 2 when the
+// suite could not be installed or started.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runServerMode, serverModeFails, serverScenarios, serverTable } from './conformance-server.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CACHE = path.join(ROOT, '.cache', 'conformance');
@@ -25,20 +34,26 @@ const NODE_BIN = path.join(NODE_PACKAGE_DIR, 'bin', process.platform === 'win32'
 const DRIVER = path.join(ROOT, 'scripts', 'conformance-driver.mjs');
 const KEEP_RESULTS = 5;
 
+const USAGE = 'npm run conformance -- [--client | --server] [--scenario NAME ...] [--reference airlock|everything] [--strict] [--no-build] [--timeout MS] [--json]';
+
 function parseArgs(argv) {
-  const options = { scenarios: [], strict: false, build: true, timeoutMs: 30_000, json: false };
+  const options = { scenarios: [], strict: false, build: true, timeoutMs: 30_000, json: false, client: false, server: false, reference: 'airlock' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--strict') options.strict = true;
     else if (arg === '--no-build') options.build = false;
     else if (arg === '--json') options.json = true;
+    else if (arg === '--client') options.client = true;
+    else if (arg === '--server') options.server = true;
     else if (arg === '--scenario' && argv[i + 1]) options.scenarios.push(argv[++i]);
+    else if (arg === '--reference' && /^(airlock|everything)$/.test(argv[i + 1] ?? '')) options.reference = argv[++i];
     else if (arg === '--timeout' && /^\d+$/.test(argv[i + 1] ?? '')) options.timeoutMs = Number(argv[++i]);
     else {
-      process.stderr.write(`conformance: unknown argument ${JSON.stringify(arg)}. Usage: npm run conformance -- [--scenario NAME ...] [--strict] [--no-build] [--timeout MS] [--json]\n`);
+      process.stderr.write(`conformance: unknown argument ${JSON.stringify(arg)}. Usage: ${USAGE}\n`);
       process.exit(2);
     }
   }
+  if (!options.client && !options.server) options.client = options.server = true;
   return options;
 }
 
@@ -169,25 +184,52 @@ function table(results) {
   return `${lines.join('\n')}\n`;
 }
 
-// stdout carries only the table (or --json); npm's and tsc's own output goes to stderr.
+/** The scenarios to run in a mode: all it lists, or those of `asked` it lists (none when `asked` names only the other mode's). */
+function selected(listed, asked) {
+  return asked.length === 0 ? listed : asked.filter((name) => listed.includes(name));
+}
+
+// stdout carries only the tables (or --json); npm's and tsc's own output goes to stderr.
 const options = parseArgs(process.argv.slice(2));
 ensureCache();
 if (options.build) {
-  // The driver runs bin/airlock.js, which runs dist/: compile it so the table is about this tree.
+  // The driver and the server mode run bin/airlock.js, which runs dist/: compile it so the tables are about this tree.
   const built = run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.node.json'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
   if (built.status !== 0) process.stderr.write('conformance: tsc reported errors (above); running against what it emitted\n');
 }
-const scenarios = options.scenarios.length > 0 ? options.scenarios : clientScenarios();
+const suite = { node: NODE_BIN, bin: SUITE_BIN, cwd: CACHE };
+const clientNames = options.client ? selected(clientScenarios(), options.scenarios) : [];
+const serverNames = options.server ? selected(serverScenarios(suite), options.scenarios) : [];
+const unknown = options.scenarios.filter((name) => !clientNames.includes(name) && !serverNames.includes(name));
+if (unknown.length > 0) fail(`no ${options.client && options.server ? '' : options.client ? 'client ' : 'server '}scenario named ${unknown.join(', ')}; see: ${path.relative(ROOT, NODE_BIN)} ${path.relative(ROOT, SUITE_BIN)} list`);
 const resultsDir = path.join(CACHE, 'results', new Date().toISOString().replace(/[:.]/g, '-'));
 pruneOldResults(path.dirname(resultsDir), KEEP_RESULTS - 1);
-const results = [];
-for (const scenario of scenarios) {
+const client = [];
+for (const scenario of clientNames) {
   process.stderr.write(`conformance: ${scenario} ...\n`);
   const result = await runScenario(scenario, options.timeoutMs, resultsDir);
   if (process.env.CONFORMANCE_VERBOSE) process.stderr.write(result.output);
-  results.push(result);
+  client.push(result);
+}
+let server;
+if (serverNames.length > 0) {
+  try {
+    server = await runServerMode({ suite, scenarios: serverNames, resultsDir: path.join(resultsDir, 'server'), timeoutMs: options.timeoutMs, referenceName: options.reference });
+  } catch (error) {
+    fail(`server mode could not start: ${error.message}`);
+  }
 }
 process.stderr.write(`conformance: each scenario's checks, driver steps and Host log are in ${path.relative(ROOT, resultsDir)}/\n`);
-if (options.json) process.stdout.write(`${JSON.stringify(results.map(({ output: _output, ...r }) => r), null, 2)}\n`);
-else process.stdout.write(table(results));
-process.exitCode = options.strict && results.some((r) => !r.passed) ? 1 : 0;
+if (options.json) {
+  const json = {};
+  if (clientNames.length > 0) json.client = client.map(({ output: _output, ...r }) => r);
+  if (server !== undefined) json.server = server;
+  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+} else {
+  const tables = [];
+  if (clientNames.length > 0) tables.push(`Client mode (Airlock is the client)\n\n${table(client)}`);
+  if (server !== undefined) tables.push(serverTable(server));
+  process.stdout.write(tables.join('\n'));
+}
+const failed = (options.strict && client.some((r) => !r.passed)) || (options.strict && server !== undefined && serverModeFails(server));
+process.exitCode = failed ? 1 : 0;

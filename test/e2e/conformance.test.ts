@@ -23,7 +23,7 @@ describe('MCP conformance suite, client mode', () => {
   it('passes the initialize and tools_call scenarios against a remote server registered with servers add --url', { timeout: 150_000 }, () => {
     const run = spawnSync(process.execPath, [SCRIPT, '--no-build', '--json', '--scenario', 'initialize', '--scenario', 'tools_call'], { encoding: 'utf8', timeout: 140_000 });
     expect(run.status, run.stderr).toBe(0);
-    const results = JSON.parse(run.stdout) as ScenarioResult[];
+    const results = (JSON.parse(run.stdout) as { client: ScenarioResult[] }).client;
     expect(results.map((r) => ({ scenario: r.scenario, passed: r.passed, notes: r.notes }))).toEqual([
       { scenario: 'initialize', passed: true, notes: [] },
       { scenario: 'tools_call', passed: true, notes: [] },
