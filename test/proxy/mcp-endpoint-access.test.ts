@@ -157,11 +157,27 @@ describe('the MCP endpoint refuses what it must not serve', () => {
     expect(line.length).toBe(Buffer.byteLength(body));
   });
 
-  it('answers an initialize beyond the per-token session limit with 429 and what to do', async () => {
-    for (let i = 0; i < 3; i++) await rawInitialize(h.endpoint.port);
+  it('makes room for an initialize beyond the per-token limit by ending the least recently used idle session', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await rawInitialize(h.endpoint.port));
+    // The second and third were used since: the first is the least recently used.
+    for (const id of ids.slice(1)) expect((await rawRequest(h.endpoint.port, { headers: postHeaders('token-alice', { 'mcp-session-id': id }), body: ping })).status).toBe(200);
+    const fourth = await rawInitialize(h.endpoint.port);
+    expect(fourth).toMatch(/^[0-9a-f]{32}$/);
+    expect((await rawRequest(h.endpoint.port, { headers: postHeaders('token-alice', { 'mcp-session-id': ids[0]! }), body: ping })).status).toBe(404);
+    for (const id of [...ids.slice(1), fourth]) expect((await rawRequest(h.endpoint.port, { headers: postHeaders('token-alice', { 'mcp-session-id': id }), body: ping })).status).toBe(200);
+  });
+
+  it('answers 429 and what to do when every session of the token has a call in flight', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await rawInitialize(h.endpoint.port));
+    const slow = JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'slow', arguments: {} } });
+    const busy = ids.map((id) => rawRequest(h.endpoint.port, { headers: postHeaders('token-alice', { 'mcp-session-id': id }), body: slow }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const res = await rawRequest(h.endpoint.port, { headers: postHeaders(), body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }) });
     expect(res.status).toBe(429);
-    expect(JSON.parse(res.body).error.message).toMatch(/already has 3 open sessions.*DELETE/);
+    expect(JSON.parse(res.body).error.message).toMatch(/already has 3 sessions .* waiting for answers.*DELETE/);
+    for (const done of await Promise.all(busy)) expect(done.status).toBe(200);
     // Another token has its own allowance.
     await expect(rawInitialize(h.endpoint.port, 'token-bob')).resolves.toMatch(/^[0-9a-f]{32}$/);
   });

@@ -58,12 +58,22 @@ export class SessionTable {
   /** A new 2025-11-25 session for an initialize: its id, and its relay. */
   openLegacy(server: string, token: string, clientName: string, requestId: string | number): { id: string; link: RelayLink } {
     const tokenDigest = digest(token);
-    let count = 0;
-    for (const session of this.legacy.values()) if (sameDigest(session.tokenDigest, tokenDigest)) count += 1;
+    const mine = [...this.legacy.values()].filter((session) => sameDigest(session.tokenDigest, tokenDigest) && !session.link.gone);
+    let count = mine.length;
+    if (count >= this.options.maxSessionsPerToken) {
+      // Clients that never send DELETE (the SDK's close() does not) would lock themselves out until
+      // the idle sweep: the token's least recently used session with nothing in flight ends instead,
+      // and its client meets a 404 and initializes again, as the specification provides.
+      const idle = mine.filter((session) => !session.link.busy).sort((a, b) => a.link.lastActivity - b.link.lastActivity)[0];
+      if (idle) {
+        idle.link.close(`client "${clientName}" opened more than ${this.options.maxSessionsPerToken} sessions; its least recently used one ended`);
+        count -= 1;
+      }
+    }
     if (count >= this.options.maxSessionsPerToken) {
       throw new HttpRefusal(
         429,
-        `client "${clientName}" already has ${count} open sessions with Airlock's MCP endpoint, the most one token may hold. End sessions you no longer use (HTTP DELETE with their Mcp-Session-Id, or close the client), or wait: a session unused for ${Math.round(this.options.idleSessionMs / 60_000)} min closes by itself.`,
+        `client "${clientName}" already has ${count} sessions with Airlock's MCP endpoint waiting for answers, the most one token may hold. End sessions you no longer use (HTTP DELETE with their Mcp-Session-Id, or close the client), or wait: a session unused for ${Math.round(this.options.idleSessionMs / 60_000)} min closes by itself.`,
         RPC_SERVER_ERROR,
         {},
         requestId,
