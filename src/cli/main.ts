@@ -8,6 +8,7 @@ import { JsonRefusal } from '../input/strict-json.js';
 import { registerAllowOnce } from './commands/allow-once.js';
 import { registerAudit } from './commands/audit.js';
 import { registerClients } from './commands/clients.js';
+import { registerCrashReports } from './commands/crash-reports.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDrift } from './commands/drift.js';
 import { registerReceipts } from './commands/receipts.js';
@@ -49,6 +50,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerTools(program, io);
   registerVerify(program, io, setExit);
   registerReceipts(program, io);
+  registerCrashReports(program, io);
   // bin/airlock.js runs `airlock connect …` without this file (start-up budget); this entry lists it
   // in --help and serves `airlock --home DIR connect NAME`.
   program

@@ -25,6 +25,7 @@ import { SecretStore } from './secret-store.js';
 import { addServerFromWindow, removeServerFromWindow } from './server-edits.js';
 import { SigningKey } from './signing-key.js';
 import { ClientTokenError, createClientToken, listClientTokens, revokeClientToken } from './client-tokens.js';
+import { deleteCrashReport, listCrashReports } from './crash-report/index.js';
 
 /** A token refusal, in the window's words (the CLI's flags are not the window's buttons). */
 function refusedForUser<T>(fn: () => T): T {
@@ -251,6 +252,8 @@ export class HostApiService {
         const key = SigningKey.loadOrCreate(home, this.options.keyCipher);
         return exportReceipts(store, key, key.rotations, { seqs: seqs.sort((a, b) => a - b) });
       },
+      crashReports: () => listCrashReports(home),
+      deleteCrashReport: ({ id }) => ({ deleted: deleteCrashReport(home, id) }),
     };
   }
 

@@ -7,6 +7,7 @@ import { defaultHome } from '../engine/store/home-dir.js';
 import { appLauncher } from '../host/airlock-launcher.js';
 import { DEFAULT_MCP_PORT, lastMcpPort } from '../host/mcp-port.js';
 import { Host } from '../host/host.js';
+import { installCrashReporting } from '../host/crash-report/index.js';
 import type { ReviewItem } from '../shared/host-api/index.js';
 import { createActionRunner } from './action-runner.js';
 import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES } from './app-origin.js';
@@ -41,6 +42,8 @@ const background = process.argv.includes(STARTED_AT_LOGIN_ARG) || process.argv.i
 
 let window: BrowserWindow | null = null;
 let tray: Tray | null = null;
+// A crash of the main process keeps a scrubbed local report (src/host/crash-report); never sent.
+const crashReporting = installCrashReporting({ home: defaultHome(process.env), component: 'app-main', packageRoot: app.getAppPath(), airlockVersion: app.getVersion() });
 
 // A real origin (app://airlock) for the CSP's 'self' and the IPC sender check; must precede ready.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
@@ -119,6 +122,7 @@ async function start(): Promise<void> {
     return;
   }
   const host = started.host;
+  crashReporting.serverNames(() => host.servers().map((s) => s.name));
   stopHostBeforeQuit(app, host);
   registerAppProtocol(protocol, rendererDir);
   registerHostApiIpc(ipcMain, host.api, trustedSender(() => window?.webContents.id));

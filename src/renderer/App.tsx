@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useHostApi, useHostQuery } from './host-api-context.js';
+import { CrashReportNotice } from './components/CrashReportNotice.js';
 import { groupFirstSeen, isUndecided } from '../shared/host-api/index.js';
 import { ClientsView } from './views/clients/ClientsView.js';
 import { LiveView } from './views/live/LiveView.js';
@@ -66,6 +67,7 @@ export function App() {
         <ConnectionDot connected={connection.connected} hint={connection.hint} />
       </header>
       <main className="app-main" role="tabpanel" aria-label={VIEWS.find((v) => v.id === view)?.label}>
+        <CrashReportNotice />
         {view === 'live' && <LiveView />}
         {view === 'review' && <ReviewView />}
         {view === 'servers' && <ServersView />}

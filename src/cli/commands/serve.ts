@@ -11,6 +11,7 @@ import { lastControlPort } from '../../host/control-port.js';
 import { DEFAULT_MCP_PORT, lastMcpPort } from '../../host/mcp-port.js';
 import { findRunningHost, stopRunningHost } from '../running-host.js';
 import { openHostWindow } from './window.js';
+import { crashNoticeLine, installCrashReporting, scheduleTestCrash } from '../../host/crash-report/index.js';
 
 export function registerServe(program: Command, io: CliIo): void {
   program
@@ -48,6 +49,8 @@ export function registerServe(program: Command, io: CliIo): void {
       }
       const clients = options.watchClients ? clientDirsFrom(options) : undefined;
       const preferredPort = options.port === undefined ? lastControlPort(home) : undefined;
+      // A crash keeps a scrubbed local report, then ends the process as before (never sent).
+      const crash = installCrashReporting({ home, component: 'host' });
       const host = await Host.start({
         home,
         holdTimeoutMs: Math.round(seconds * 1000),
@@ -56,12 +59,14 @@ export function registerServe(program: Command, io: CliIo): void {
         ...(clients === undefined ? {} : { clients }),
         ...(options.mcpEndpoint ? mcpEndpointOptions(home, mcpPort) : {}),
       }).catch((error: unknown) => {
+        crash.uninstall();
         // A port the user named is taken: say which and what to do, not "a bug".
         const taken = (error as { code?: string; port?: number }).code === 'EADDRINUSE' ? (error as { port?: number }).port : undefined;
         if (taken !== undefined && taken === mcpPort) throw new UsageError(`port ${taken} is in use by another program, so the MCP endpoint cannot listen there: give another with --mcp-port N, or leave --mcp-port out and Airlock takes a free one`, EXIT.FAILED);
         if (taken !== undefined && taken === port) throw new UsageError(`port ${taken} is in use by another program, so the window cannot be served there: give another with --port N, or leave --port out`, EXIT.FAILED);
         throw error;
       });
+      crash.serverNames(() => host.servers().map((s) => s.name));
       const stamp = (): string => new Date().toISOString().slice(11, 19);
       // Before the banner: whoever reads it may stop this Host at once (airlock stop, the app).
       const stopped = new Promise<void>((resolve) => {
@@ -77,11 +82,15 @@ export function registerServe(program: Command, io: CliIo): void {
       io.out(`Airlock host for ${home} listening on ${host.socketPath} (pid ${process.pid}). Held calls wait ${seconds} s; review them with: airlock review\n`);
       if (host.controlUrl) io.out(`Control API and window on ${host.controlUrl} (bearer token in ${home}/control-token; the address with it: airlock ui-url)\n`);
       if (host.mcpUrl) io.out(`MCP endpoint for HTTP clients on ${host.mcpUrl}/SERVER (each client needs its token: airlock clients token NAME)\n`);
+      const crashNotice = crashNoticeLine(home);
+      if (crashNotice !== undefined) io.out(`${crashNotice}\n`);
+      scheduleTestCrash(io.env, home, () => host.servers().map((s) => s.name));
       if (options.open && host.controlUrl) {
         const { file, opened } = openWindowInBrowser(home, windowUrl(host.controlUrl, controlToken(home)), io.env);
         if (!(await opened)) io.out(`Could not start a browser; open ${file} in one, or run: airlock ui-url\n`);
       }
       await stopped;
+      crash.uninstall();
       io.out(`${stamp()} stopped\n`);
     });
 }

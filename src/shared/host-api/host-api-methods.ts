@@ -24,6 +24,8 @@ import {
   SignInStateSchema,
   ClientTokensSchema,
   ClientTokenNameSchema,
+  CrashReportIdSchema,
+  CrashReportSchema,
 } from './host-api-values.js';
 import { QuarantineEntrySchema, RevertPlanSchema } from './ways-back.js';
 import { prototypeKeyPath } from './prototype-key.js';
@@ -107,6 +109,9 @@ export const HOST_API_METHODS = {
     params: z.strictObject({ server: ServerName.optional(), decision: DecisionSchema.optional(), limit: z.number().int().min(1).max(1000).optional() }),
     result: ReceiptBundleSchema,
   },
+  /** The crash reports kept on this computer, each exactly as it would be shared (Airlock never sends one). */
+  crashReports: { params: none, result: z.array(CrashReportSchema) },
+  deleteCrashReport: { params: z.strictObject({ id: CrashReportIdSchema }), result: z.object({ deleted: z.boolean() }) },
 } as const;
 
 export type HostApiMethod = keyof typeof HOST_API_METHODS;

@@ -307,3 +307,48 @@ export const BypassingServerSchema = z.object({
   reason: z.string().optional(),
 });
 export type BypassingServer = z.infer<typeof BypassingServerSchema>;
+
+/**
+ * A crash report as Airlock keeps it (`<home>/crash-reports/<id>.json`) and as the user may share
+ * it: an allow-list, strict, so a field that could carry a value (an argument, a path, a name) has
+ * no place to go. Nothing sends it: the user copies or saves it.
+ */
+export const CRASH_COMPONENTS = ['host', 'audit-worker', 'relay-session', 'cli', 'app-main'] as const;
+export const CrashReportIdSchema = z.string().regex(/^[0-9a-f]{16}$/);
+export const CrashFrameSchema = z.strictObject({
+  /** The function, as V8 names it (`Host.openRelay`, `async Promise.all`); null when it has no name or an unsafe one. */
+  function: z.string().regex(/^[A-Za-z0-9_$.<>[\] -]{1,120}$/).nullable(),
+  /** A file of Airlock's package, relative to it, with line and column; `<node>`, `<native>` or `<external>` otherwise. */
+  at: z.string().regex(/^(?:<node>|<native>|<external>|[A-Za-z0-9._@+-]+(?:\/[A-Za-z0-9._@+-]+)*:\d{1,7}:\d{1,7})$/).max(200),
+});
+export const CrashReportSchema = z.strictObject({
+  format: z.literal('airlock-crash-report/1'),
+  id: CrashReportIdSchema,
+  /** SHA-256 of the component, the error's class and its top frames: the same crash has the same one. */
+  fingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  airlockVersion: z.string().regex(/^[0-9A-Za-z.+-]{1,40}$/),
+  runtime: z.strictObject({
+    platform: z.string().regex(/^[a-z0-9]{1,20}$/),
+    arch: z.string().regex(/^[a-z0-9_]{1,20}$/),
+    node: z.string().regex(/^[0-9A-Za-z.+-]{1,40}$/),
+  }),
+  component: z.enum(CRASH_COMPONENTS),
+  /** The gate rule that was running, when known: its code, never a value. */
+  rule: z.enum(['R0', 'R1', 'R2', 'R3', 'R4', 'R5', 'R6']).nullable(),
+  error: z.strictObject({
+    class: z.string().regex(/^[A-Z][A-Za-z0-9_]{0,63}$/).nullable(),
+    /** With paths, names, secrets and values replaced by markers such as `<path>` and `<value>`. */
+    message: z.string().max(1000),
+    stack: z.array(CrashFrameSchema).max(30),
+  }),
+  count: z.number().int().positive(),
+  firstSeen: Iso,
+  lastSeen: Iso,
+});
+export type CrashReport = z.infer<typeof CrashReportSchema>;
+export type CrashComponent = (typeof CRASH_COMPONENTS)[number];
+
+/** The exact text a crash report is kept, shown, copied and saved as: the same bytes everywhere. */
+export function crashReportText(report: CrashReport): string {
+  return `${JSON.stringify(CrashReportSchema.parse(report), null, 2)}\n`;
+}

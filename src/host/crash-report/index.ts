@@ -1,0 +1,6 @@
+export { buildCrashReport, type BuiltCrashReport, type CrashContext } from './crash-report.js';
+export { installCrashReporting, type CrashReporting, type CrashReportingOptions } from './crash-handler.js';
+export { crashReportsDir, crashSummary, deleteAllCrashReports, deleteCrashReport, listCrashReports, readCrashReport, recordCrash, CRASH_DEDUPE_MS, MAX_CRASH_REPORTS } from './crash-store.js';
+export { scrubText, type ScrubContext } from './crash-scrub.js';
+export { scheduleTestCrash } from './test-crash.js';
+export { crashNoticeLine } from './crash-notice.js';
