@@ -18,10 +18,18 @@ export interface CallSession {
   via: string;
 }
 
+/** Where the tracker's audit records go (the AuditBatcher). */
+export interface CallAuditSink {
+  /** Today's path: batched into the chain, off the call's path. */
+  append(event: AuditEventInput): void;
+  /** Journaled now, surviving a crash of the process once it returns; throws when it cannot be. */
+  journal(event: AuditEventInput): void;
+}
+
 export interface CallTrackerDeps {
   registry: TrustRegistry;
   holds: () => HoldBook;
-  append: (event: AuditEventInput) => void;
+  audit: CallAuditSink;
   emit: EventEmitter<HostEvents>['emit'];
   log: (message: string) => void;
   /** Why calls to a remote server wait for a sign-in, when they do. */
@@ -38,6 +46,8 @@ export class CallTracker {
   readonly calls = new CallLog();
   private readonly callIds = new WeakMap<JudgedCall, string>();
   private readonly holdCalls = new Map<string, string>();
+  /** Holds whose resolution is journaled: only those may let their call go on. */
+  private readonly journaledResolutions = new Set<string>();
 
   constructor(private readonly deps: CallTrackerDeps) {}
 
@@ -56,7 +66,8 @@ export class CallTracker {
     const id = newCallId();
     const event = this.deps.registry.decisionEvent(server, judgement);
     const fields = { callId: id, client: session.clientName, sessionId: session.id, via: session.via, ...(v.decision === 'ALLOW' ? {} : { reason: v.reason }) };
-    this.deps.append({ ...event, detail: withCallFields(event.detail, fields) });
+    // The relay forwards an allowed call as soon as this returns: its record is journaled first (issue 16).
+    this.record({ ...event, detail: withCallFields(event.detail, fields) }, v.decision === 'ALLOW');
     const method = call?.method ?? judgement.message?.kind ?? 'invalid';
     const record = this.calls.started(
       { id, server, sessionId: session.id, client: session.clientName, via: session.via, method, key: call?.key ?? '', decision: v.decision, rule: v.rule, reason: v.reason },
@@ -83,7 +94,13 @@ export class CallTracker {
     const from = session.clientName ?? 'an unnamed client';
     if (lapse !== undefined) this.deps.log(`HOLD ${call.kind} "${call.key}" on "${server}" from ${from}: waiting for a sign-in; ${lapse}`);
     else this.deps.log(`HOLD ${call.kind} "${call.key}" on "${server}" from ${from}: waiting for your answer. Review it with: airlock review ${server}`);
-    return final;
+    // The HoldBook resolves `final` and then calls holdResolved, synchronously; this runs after
+    // both, so an ALLOW goes on only when its hold.resolved record is journaled.
+    return final.then((v) => {
+      const recorded = this.journaledResolutions.delete(view.id);
+      if (v.decision !== 'ALLOW' || recorded) return v;
+      return verdict('DENY', 'R3', 'hold.unrecorded', `${call.kind} "${call.key}" on "${server}" was allowed, but Airlock could not record it in its audit journal, so the call was denied. Check the disk and restart Airlock.`);
+    });
   }
 
   /** The HoldBook's answer to a hold (the user's, a timeout's, or the Host's). */
@@ -91,7 +108,8 @@ export class CallTracker {
     const callId = this.holdCalls.get(view.id);
     this.holdCalls.delete(view.id);
     const detail = { code: final.code, holdId: view.id, client: view.client === null ? null : auditText(view.client, AUDIT_NAME_CHARS), ...(answeredBy === null ? {} : { answeredBy }) };
-    this.deps.append({ type: 'hold.resolved', server: view.server, tool: view.key, decision: final.decision, rule: final.rule, detail: callId === undefined ? detail : withCallFields(detail, { callId, reason: final.reason }) });
+    const event = { type: 'hold.resolved', server: view.server, tool: view.key, decision: final.decision, rule: final.rule, detail: callId === undefined ? detail : withCallFields(detail, { callId, reason: final.reason }) };
+    if (this.record(event, false)) this.journaledResolutions.add(view.id);
     const decision = final.decision === 'ALLOW' ? 'ALLOW' : 'DENY';
     const by = holdAnswerer(final.code);
     this.deps.emit('hold.resolved', { hold: view, decision, reason: final.reason, answeredBy: by });
@@ -105,9 +123,25 @@ export class CallTracker {
   finished(server: string, sessionId: string, call: JudgedCall, v: ResponseVerdict, response: unknown, latencyMs: number, secretValues: readonly string[]): void {
     const id = this.callIds.get(call);
     const detail = { method: call.method, code: v.code, latencyMs: Math.round(latencyMs * 1000) / 1000 };
-    this.deps.append({ type: 'call.finished', server, tool: call.key, decision: v.decision, rule: v.rule, response, ...(v.findings ? { findings: [...v.findings] } : {}), detail: id === undefined ? detail : withCallFields(detail, { callId: id }) });
+    this.deps.audit.append({ type: 'call.finished', server, tool: call.key, decision: v.decision, rule: v.rule, response, ...(v.findings ? { findings: [...v.findings] } : {}), detail: id === undefined ? detail : withCallFields(detail, { callId: id }) });
     const record = id === undefined ? undefined : this.calls.finished(id, latencyMs, redactValue(v.rewritten ?? response, secretValues));
     if (record) this.deps.emit('call.finished', { server, sessionId, method: call.method, key: call.key, decision: v.decision, latencyMs, call: record });
+  }
+
+  /**
+   * Journals a record; returns false when it could not be and went the batched way instead. A
+   * record whose call is forwarded right after (`forwards`) is never sent the batched way: the
+   * error is thrown, the relay session ends, and the call is not forwarded.
+   */
+  private record(event: AuditEventInput, forwards: boolean): boolean {
+    try {
+      this.deps.audit.journal(event);
+      return true;
+    } catch (error) {
+      if (forwards) throw error;
+      this.deps.audit.append(event);
+      return false;
+    }
   }
 
   private emitDeniedHold(record: CallRecord): void {

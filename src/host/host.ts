@@ -146,12 +146,12 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       ...(options.clientLauncher ? { clientLauncher: options.clientLauncher } : {}),
       ...(options.keyCipher ? { keyCipher: options.keyCipher } : {}),
     });
-    this.audit = new AuditBatcher(home, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
+    this.audit = new AuditBatcher(home, store, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
     const holdTimeoutMs = options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS;
     this.tracker = new CallTracker({
       registry: this.registry,
       holds: () => this.holds,
-      append: (event) => this.audit.append(event),
+      audit: this.audit,
       emit: this.emit.bind(this),
       log: (message) => this.log(message),
       lapse: (server) => this.remote.watch.lapse(server),

@@ -24,9 +24,10 @@ export function appendAuditEvents(store: Store, inputs: readonly AuditEventInput
   // Validate and hash outside the transaction: it can be slow for a large payload and needs no lock.
   const prepared = inputs.map((input) => {
     const parsed = AuditEventInputSchema.parse(input);
+    if (parsed.args !== undefined && parsed.argsHash !== undefined) throw new TypeError('an audit event takes its arguments or their hash, not both');
     return {
       parsed,
-      argsHash: parsed.args === undefined ? null : hashPayload(parsed.args, 'arguments'),
+      argsHash: parsed.args === undefined ? (parsed.argsHash ?? null) : hashPayload(parsed.args, 'arguments'),
       responseHash: parsed.response === undefined ? null : hashPayload(parsed.response, 'response'),
     };
   });
@@ -37,8 +38,13 @@ export function appendAuditEvents(store: Store, inputs: readonly AuditEventInput
     const head = statements.last.get();
     let seq = head?.seq ?? 0;
     let prevHash = (head?.hash ?? GENESIS_HASH) as AuditEventBody['prevHash'];
-    const ts = new Date().toISOString();
+    const now = new Date().toISOString();
+    let lastTs = head?.ts ?? null;
     return prepared.map(({ parsed, argsHash, responseHash }) => {
+      // Time never runs backwards in the chain: an event journaled a little before an event that
+      // was appended first (or a clock set back) takes its predecessor's time.
+      const ts = notBefore(parsed.ts === undefined ? now : new Date(parsed.ts).toISOString(), lastTs);
+      lastTs = ts;
       const body: AuditEventBody = {
         seq: ++seq,
         ts,
@@ -64,6 +70,10 @@ export function appendAuditEvents(store: Store, inputs: readonly AuditEventInput
     });
   });
   return append.immediate();
+}
+
+function notBefore(ts: string, previous: string | null): string {
+  return previous !== null && Date.parse(previous) > Date.parse(ts) ? previous : ts;
 }
 
 function hashPayload(value: unknown, what: string): AuditEventBody['argsHash'] {

@@ -43,8 +43,11 @@ export const AuditEventSchema = AuditEventBodySchema.extend({ hash: DigestSchema
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
 /**
- * What a caller appends. seq, ts and the hashes are the log's to assign. Raw `args` and
- * `response` are accepted only to be hashed: they are never stored (DESIGN.md §5).
+ * What a caller appends. seq and the hashes are the log's to assign. Raw `args` and `response`
+ * are accepted only to be hashed: they are never stored (DESIGN.md §5). `argsHash` is for a
+ * caller that hashed the arguments itself (the Host's journal keeps no raw arguments on disk);
+ * `ts` is for a record made earlier than it is appended (journaled before its call was
+ * forwarded): the log never lets it go back before the event it follows.
  */
 export const AuditEventInputSchema = z.strictObject({
   type: AuditEventTypeSchema,
@@ -56,7 +59,9 @@ export const AuditEventInputSchema = z.strictObject({
   approvedHash: DigestSchema.nullish(),
   liveHash: DigestSchema.nullish(),
   args: z.unknown().optional(),
+  argsHash: DigestSchema.optional(),
   response: z.unknown().optional(),
   detail: DetailSchema.nullish(),
+  ts: z.iso.datetime().optional(),
 });
 export type AuditEventInput = z.input<typeof AuditEventInputSchema>;

@@ -17,7 +17,7 @@ export const AUDIT_QUERY_COLUMNS = ['ts', 'type', 'server', 'tool', 'decision'] 
 
 function prepareAll(db: Database.Database) {
   return {
-    last: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1'),
+    last: db.prepare<[], { seq: number; hash: string; ts: string }>('SELECT seq, hash, ts FROM audit_events ORDER BY seq DESC LIMIT 1'),
     insert: db.prepare<[AuditRow]>(
       'INSERT INTO audit_events (seq, ts, type, server, tool, decision, body, hash) VALUES (@seq, @ts, @type, @server, @tool, @decision, @body, @hash)',
     ),
