@@ -7,6 +7,8 @@ import { AuditJournal, JournalWriteError } from './journal/audit-journal.js';
 /** How long per-call events may wait to be written together, and how many trigger a write at once. */
 export const AUDIT_FLUSH_MS = 10;
 export const AUDIT_FLUSH_EVENTS = 256;
+/** How long after a failed write the worker tries the waiting batches again. */
+export const AUDIT_RETRY_MS = 1_000;
 
 /**
  * Appends per-call audit events from a worker thread, in batches (every 10 ms or 256 events,
@@ -15,7 +17,9 @@ export const AUDIT_FLUSH_EVENTS = 256;
  * write() to the home's journal, synchronously (journal/audit-journal.ts), replayed at the next
  * start if the Host dies before the batch is committed. If a write fails, or the journal found
  * at start is damaged, `broken` is set and the Host refuses further calls: it fails closed rather
- * than forward calls it can no longer record.
+ * than forward calls it can no longer record. A failed commit (the database locked or full) keeps
+ * its batch in the worker and is retried every AUDIT_RETRY_MS; once every waiting batch is in, in
+ * order, `broken` clears and calls flow again. A journal failure or a dead worker stays broken.
  */
 export class AuditBatcher {
   private queue: AuditEventInput[] = [];
@@ -27,6 +31,9 @@ export class AuditBatcher {
   private flushSeq = 0;
   private readonly flushed = new Map<number, () => void>();
   broken: Error | null = null;
+  /** The worker's first failed commit, while batches wait in it for a retry. */
+  private commitError: Error | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     home: string,
@@ -42,8 +49,9 @@ export class AuditBatcher {
       setImmediate(() => onError(error as Error));
     }
     this.worker = new Worker(compiledWorkerUrl(import.meta.url, 'audit-worker.js'), { workerData: { home } });
-    this.worker.on('message', (message: { error?: string; flushed?: number; committed?: number }) => {
-      if (message.error !== undefined) this.fail(new Error(message.error));
+    this.worker.on('message', (message: { error?: string; flushed?: number; committed?: number; recovered?: boolean }) => {
+      if (message.error !== undefined) this.commitFailed(new Error(message.error));
+      if (message.recovered) this.recovered();
       if (message.committed !== undefined) this.journalFile?.committed(message.committed);
       if (message.flushed !== undefined) {
         this.flushed.get(message.flushed)?.();
@@ -88,6 +96,8 @@ export class AuditBatcher {
   }
 
   async close(): Promise<void> {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     await this.flush();
     this.worker.postMessage({ close: true });
     await new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
@@ -108,8 +118,28 @@ export class AuditBatcher {
     this.queueJournalSeq = undefined;
   }
 
+  private commitFailed(error: Error): void {
+    // The first failure is the one `broken` holds and the one a recovery clears.
+    if (!this.commitError) {
+      this.commitError = error;
+      this.fail(error);
+    }
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.worker.postMessage({ retry: true });
+    }, AUDIT_RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  private recovered(): void {
+    // Only the commit fault clears: a broken journal or a dead worker still needs a restart.
+    if (this.broken && this.broken === this.commitError) this.broken = null;
+    this.commitError = null;
+  }
+
   private fail(error: Error): void {
-    if (this.broken) return;
+    // A journal failure or a dead worker during a commit fault replaces it: no retry clears those.
+    if (this.broken && this.broken !== this.commitError) return;
     this.broken = error;
     this.onError(error);
   }

@@ -8,24 +8,40 @@ import { appendWithJournalMark } from './journal/journal-mark.js';
  * run here, on their own connection, so the Host's event loop only relays. Messages:
  * `{ events, journalSeq }` appends in order and, when the batch holds journaled records, moves
  * the journal mark to `journalSeq` in the same transaction, then answers `{ committed }`;
- * `{ flush: id }` answers `{ flushed: id }` once all before it are committed. A failure is
- * reported once as `{ error }`, and nothing more is written.
+ * `{ flush: id }` answers `{ flushed: id }` once all before it are committed. A failed batch
+ * (the database locked or full) is kept, with every batch after it, and answered `{ error }`;
+ * `{ retry: true }` tries them again in order and answers `{ recovered: true }` once all are in,
+ * so a fault that goes loses no record and reorders none.
  */
 const port = parentPort;
 if (!port) throw new Error('audit-worker.js runs as a worker thread only');
 const store = openStore((workerData as { home: string }).home);
-let failed = false;
+const waiting: Array<{ events: AuditEventInput[]; journalSeq?: number }> = [];
 
-port.on('message', (message: { events?: AuditEventInput[]; journalSeq?: number; flush?: number; close?: boolean }) => {
-  if (message.events && !failed) {
+/** Commits the waiting batches in order; stops at the first that fails and reports it. */
+function commitWaiting(): boolean {
+  while (waiting.length > 0) {
+    const batch = waiting[0]!;
     try {
-      appendWithJournalMark(store, message.events, message.journalSeq);
-      if (message.journalSeq !== undefined) port.postMessage({ committed: message.journalSeq });
+      appendWithJournalMark(store, batch.events, batch.journalSeq);
     } catch (error) {
-      failed = true;
-      port.postMessage({ error: (error as Error).message });
+      port!.postMessage({ error: (error as Error).message });
+      return false;
     }
+    waiting.shift();
+    if (batch.journalSeq !== undefined) port!.postMessage({ committed: batch.journalSeq });
   }
+  return true;
+}
+
+port.on('message', (message: { events?: AuditEventInput[]; journalSeq?: number; flush?: number; retry?: boolean; close?: boolean }) => {
+  if (message.events) {
+    const stuck = waiting.length > 0;
+    waiting.push({ events: message.events, ...(message.journalSeq !== undefined ? { journalSeq: message.journalSeq } : {}) });
+    // Behind a failed batch, a new one waits for the retry: the chain keeps its order.
+    if (!stuck) commitWaiting();
+  }
+  if (message.retry && waiting.length > 0 && commitWaiting()) port.postMessage({ recovered: true });
   if (message.flush !== undefined) port.postMessage({ flushed: message.flush });
   if (message.close) {
     store.close();
