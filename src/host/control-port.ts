@@ -10,18 +10,27 @@ import { readPrivateFile, writeFileAtomically } from './private-file.js';
 export const CONTROL_PORT_FILE = 'control-port';
 
 export function lastControlPort(home: string): number | undefined {
+  return rememberedPort(home, CONTROL_PORT_FILE, 'control port file');
+}
+
+export function rememberControlPort(home: string, port: number): void {
+  rememberPort(home, CONTROL_PORT_FILE, 'control port file', port);
+}
+
+/** A port remembered in a 0600 file of the home; a file Airlock will not trust means none (it is only a preference). */
+export function rememberedPort(home: string, file: string, what: string): number | undefined {
   let text: string | undefined;
   try {
-    text = readPrivateFile(path.join(home, CONTROL_PORT_FILE), 'control port file', 'delete it');
+    text = readPrivateFile(path.join(home, file), what, 'delete it');
   } catch {
-    return undefined; // only a preference: a file Airlock will not trust means a free port
+    return undefined;
   }
   const port = Number(text?.trim());
   return Number.isInteger(port) && port > 0 && port <= 65535 ? port : undefined;
 }
 
-export function rememberControlPort(home: string, port: number): void {
-  writeFileAtomically(path.join(home, CONTROL_PORT_FILE), `${port}\n`, 'control port file');
+export function rememberPort(home: string, file: string, what: string, port: number): void {
+  writeFileAtomically(path.join(home, file), `${port}\n`, what);
 }
 
 /** Listens on `preferred` when given and free, else on `port` (0: any free port). */

@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { readPrivateFile, writeFileAtomically } from './private-file.js';
+import { rememberedPort, rememberPort } from './control-port.js';
 
 /**
  * The port of the home's MCP endpoint (`<home>/mcp-port`, 0600). Client entries routed over HTTP
@@ -11,16 +10,9 @@ export const MCP_PORT_FILE = 'mcp-port';
 export const DEFAULT_MCP_PORT = 47_811;
 
 export function lastMcpPort(home: string): number | undefined {
-  let text: string | undefined;
-  try {
-    text = readPrivateFile(path.join(home, MCP_PORT_FILE), 'MCP port file', 'delete it');
-  } catch {
-    return undefined; // only a preference
-  }
-  const port = Number(text?.trim());
-  return Number.isInteger(port) && port > 0 && port <= 65535 ? port : undefined;
+  return rememberedPort(home, MCP_PORT_FILE, 'MCP port file');
 }
 
 export function rememberMcpPort(home: string, port: number): void {
-  writeFileAtomically(path.join(home, MCP_PORT_FILE), `${port}\n`, 'MCP port file');
+  rememberPort(home, MCP_PORT_FILE, 'MCP port file', port);
 }
