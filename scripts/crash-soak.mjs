@@ -7,19 +7,15 @@
 //   node scripts/crash-soak.mjs      CALLS=10000 SESSIONS=4 IN_FLIGHT=4 by default: rounds until 10,000
 //                                    calls were sent, each ended by a kill; KILLS=N: N rounds sharing CALLS
 // test/e2e/crash-safety.test.ts runs it with smaller figures (JSON=1 prints them as JSON last).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-
 // ROOT=<another checkout with dist/> runs that build (the control: a Host without the journal fails this).
-const root = path.resolve(process.env.ROOT ?? fileURLToPath(new URL('..', import.meta.url)));
-const BIN = path.join(root, 'bin', 'airlock.js');
-const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+import { BIN, cli, env, isMain, root, startHost as startServe } from './soak-support.mjs';
 
 // The upstream: a bare MCP server over stdio with one tool, `echo`, that appends each call's
 // arguments to RECEIVED (one write() each, before it answers). It is never killed: it ends when
@@ -54,25 +50,8 @@ process.stdin.on('data', (chunk) => {
 process.stdin.on('end', () => process.exit(0));
 `;
 
-function cli(args) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`airlock ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-async function startHost(home) {
-  const host = spawn(process.execPath, [BIN, 'serve', '--home', home, '--no-watch-clients'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  host.stderr.on('data', (d) => (err += d));
-  const exited = new Promise((resolve) => host.once('exit', resolve));
-  await Promise.race([
-    new Promise((resolve) => host.stdout.once('data', resolve)),
-    exited.then((code) => {
-      throw new Error(`airlock serve exited (${code}) before it listened: ${err}`);
-    }),
-  ]);
-  host.stdout.resume();
-  return { host, exited, stderr: () => err };
+function startHost(home) {
+  return startServe(home, { args: ['--no-watch-clients'] });
 }
 
 /** One session: an MCP client through `airlock connect`, `inFlight` call loops, until `budget` runs out or the Host dies. */
@@ -186,7 +165,7 @@ export async function runCrashSoak({ calls = 10_000, kills = Infinity, sessions 
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   const figures = await runCrashSoak({
     calls: Number(process.env.CALLS ?? 10_000),
     kills: Number(process.env.KILLS ?? Infinity),

@@ -1,4 +1,6 @@
-import { runConnect } from './connect.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { processConnectIo, runConnect } from './connect.js';
 
 /**
  * `airlock connect` on its own, bundled into one file (out/connect/airlock-connect.mjs, node
@@ -8,4 +10,7 @@ import { runConnect } from './connect.js';
  * recognises as its own.
  */
 const argv = process.argv.slice(2);
-process.exitCode = await runConnect(argv[0] === 'connect' ? argv.slice(1) : argv);
+const io = processConnectIo();
+// A crash report's stack frames are places in this one file, wherever the app put it.
+io.crash = { events: process, packageRoot: path.dirname(fileURLToPath(import.meta.url)) };
+process.exitCode = await runConnect(argv[0] === 'connect' ? argv.slice(1) : argv, io);

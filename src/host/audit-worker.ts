@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AuditEventInput } from '../engine/audit/index.js';
 import { openStore } from '../engine/store/index.js';
+import { collectGarbage } from './idle-memory.js';
 import { appendWithJournalMark } from './journal/journal-mark.js';
 
 /**
@@ -8,10 +9,11 @@ import { appendWithJournalMark } from './journal/journal-mark.js';
  * run here, on their own connection, so the Host's event loop only relays. Messages:
  * `{ events, journalSeq }` appends in order and, when the batch holds journaled records, moves
  * the journal mark to `journalSeq` in the same transaction, then answers `{ committed }`;
- * `{ flush: id }` answers `{ flushed: id }` once all before it are committed. A failed batch
- * (the database locked or full) is kept, with every batch after it, and answered `{ error }`;
- * `{ retry: true }` tries them again in order and answers `{ recovered: true }` once all are in,
- * so a fault that goes loses no record and reorders none.
+ * `{ flush: id }` answers `{ flushed: id }` once all before it are committed; `{ gc: true }` runs
+ * a full garbage collection (the Host is idle). A failed batch (the database locked, full or
+ * read-only) is kept, with every batch after it, and answered `{ error, code }`; `{ retry: true }`
+ * tries them again in order and answers `{ recovered: true }` once all are in, so a fault that
+ * goes loses no record and reorders none.
  */
 const port = parentPort;
 if (!port) throw new Error('audit-worker.js runs as a worker thread only');
@@ -25,7 +27,9 @@ function commitWaiting(): boolean {
     try {
       appendWithJournalMark(store, batch.events, batch.journalSeq);
     } catch (error) {
-      port!.postMessage({ error: (error as Error).message });
+      // The code (SQLITE_FULL, SQLITE_READONLY, SQLITE_BUSY…) lets the Host say what to do about it.
+      const code = (error as { code?: unknown }).code;
+      port!.postMessage({ error: (error as Error).message, ...(typeof code === 'string' ? { code } : {}) });
       return false;
     }
     waiting.shift();
@@ -34,7 +38,7 @@ function commitWaiting(): boolean {
   return true;
 }
 
-port.on('message', (message: { events?: AuditEventInput[]; journalSeq?: number; flush?: number; retry?: boolean; close?: boolean }) => {
+port.on('message', (message: { events?: AuditEventInput[]; journalSeq?: number; flush?: number; retry?: boolean; gc?: boolean; close?: boolean }) => {
   if (message.events) {
     const stuck = waiting.length > 0;
     waiting.push({ events: message.events, ...(message.journalSeq !== undefined ? { journalSeq: message.journalSeq } : {}) });
@@ -43,6 +47,8 @@ port.on('message', (message: { events?: AuditEventInput[]; journalSeq?: number; 
   }
   if (message.retry && waiting.length > 0 && commitWaiting()) port.postMessage({ recovered: true });
   if (message.flush !== undefined) port.postMessage({ flushed: message.flush });
+  // The Host is idle: hand back what the batches of its last sessions left on this thread's heap.
+  if (message.gc) collectGarbage();
   if (message.close) {
     store.close();
     port.close();

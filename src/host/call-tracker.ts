@@ -80,7 +80,7 @@ export class CallTracker {
     if (v.decision === 'DENY') this.deps.log(`DENY ${server}: ${v.reason}`);
   }
 
-  hold(server: string, session: CallSession, judgement: RequestJudgement): Promise<Verdict> {
+  hold(server: string, session: CallSession, judgement: RequestJudgement, cancelled?: AbortSignal): Promise<Verdict> {
     const call = judgement.call;
     if (!call) return Promise.resolve(verdict('DENY', 'R3', 'hold.without-call', 'only calls can be held'));
     const callId = this.callIds.get(call);
@@ -88,6 +88,7 @@ export class CallTracker {
     const { view, final } = this.deps.holds().open(
       { server, kind: call.kind, key: call.key, sessionId: session.id, client: session.clientName, callId: callId ?? null, ...(lapse === undefined ? {} : { reason: lapse }) },
       () => this.timeoutReason(server, call.kind, call.key),
+      cancelled,
     );
     if (callId !== undefined) this.holdCalls.set(view.id, callId);
     this.deps.emit('hold.opened', view);
@@ -123,7 +124,9 @@ export class CallTracker {
   finished(server: string, sessionId: string, call: JudgedCall, v: ResponseVerdict, response: unknown, latencyMs: number, secretValues: readonly string[]): void {
     const id = this.callIds.get(call);
     const detail = { method: call.method, code: v.code, latencyMs: Math.round(latencyMs * 1000) / 1000 };
-    this.deps.audit.append({ type: 'call.finished', server, tool: call.key, decision: v.decision, rule: v.rule, response, ...(v.findings ? { findings: [...v.findings] } : {}), detail: id === undefined ? detail : withCallFields(detail, { callId: id }) });
+    // A call that did not end with its answer forwarded says why (server exited, cancelled, refused): the gate's words, clipped.
+    const fields = v.decision === 'ALLOW' ? {} : { reason: v.reason };
+    this.deps.audit.append({ type: 'call.finished', server, tool: call.key, decision: v.decision, rule: v.rule, response, ...(v.findings ? { findings: [...v.findings] } : {}), detail: id === undefined ? detail : withCallFields(detail, { callId: id, ...fields }) });
     const record = id === undefined ? undefined : this.calls.finished(id, latencyMs, redactValue(v.rewritten ?? response, secretValues));
     if (record) this.deps.emit('call.finished', { server, sessionId, method: call.method, key: call.key, decision: v.decision, latencyMs, call: record });
   }

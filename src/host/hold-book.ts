@@ -25,13 +25,18 @@ export class HoldBook {
     private readonly onResolved: (view: HoldView, final: Verdict, answeredBy: string | null) => void,
   ) {}
 
-  open(view: Omit<HoldView, 'id' | 'openedAt' | 'expiresAt'>, timeoutReason: () => string): { view: HoldView; final: Promise<Verdict> } {
+  /** `cancelled`: the client gave up on the call (notifications/cancelled); its hold is denied then, as if the client left. */
+  open(view: Omit<HoldView, 'id' | 'openedAt' | 'expiresAt'>, timeoutReason: () => string, cancelled?: AbortSignal): { view: HoldView; final: Promise<Verdict> } {
     const now = Date.now();
     const full: HoldView = { ...view, id: randomBytes(6).toString('hex'), openedAt: new Date(now).toISOString(), expiresAt: new Date(now + this.timeoutMs).toISOString() };
     const final = new Promise<Verdict>((resolve) => {
       const timer = setTimeout(() => this.settle(full.id, verdict('DENY', 'R3', `${full.kind}.hold-timeout`, timeoutReason())), this.timeoutMs);
       this.holds.set(full.id, { view: full, resolve, timer });
     });
+    const what = `${full.kind} "${full.key}" on "${full.server}"`;
+    const cancel = (): void => this.settle(full.id, verdict('DENY', 'R3', `${full.kind}.hold-cancelled`, `${what} was cancelled by its client while it was held; nothing was sent to the server`));
+    if (cancelled?.aborted) cancel();
+    else cancelled?.addEventListener('abort', cancel, { once: true });
     return { view: full, final };
   }
 

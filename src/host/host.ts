@@ -5,11 +5,10 @@ import type { BypassWatch, BypassingServer } from '../clients/bypass-watch.js';
 import type { ClientDirs, Launcher } from '../clients/client-adapter.js';
 import type { AuditEventInput } from '../engine/audit/index.js';
 import { ApprovalRefusedError } from '../engine/controller/server-controller.js';
-import { TrustRegistry } from '../engine/controller/trust-registry.js';
+import { TrustRegistry, type RevertPlan } from '../engine/controller/trust-registry.js';
 import type { ServerState } from '../engine/decision.js';
 import type { GateRules } from '../engine/gate/gate.js';
-import { acquireHomeLock, openStore, type HomeLock, type Store } from '../engine/store/index.js';
-import { getServerConfig, listServerConfigs } from '../engine/store/server-configs.js';
+import { acquireHomeLock, getServerConfig, listServerConfigs, openStore, type HomeLock, type Store } from '../engine/store/index.js';
 import type { ItemKind, Surface } from '../engine/surface.js';
 import type { Duplex } from 'node:stream';
 import os from 'node:os';
@@ -20,6 +19,7 @@ import { remoteUpstream } from './remote-upstream.js';
 import { RemoteSignIns } from './remote-sign-in.js';
 import { signInAgainText } from './sign-in-watch.js';
 import { AuditBatcher } from './audit-batcher.js';
+import { collectGarbage, idleRelease } from './idle-memory.js';
 import type { CallLog } from './call-log.js';
 import { callsFromAudit } from './call-audit.js';
 import { CallTracker } from './call-tracker.js';
@@ -39,7 +39,6 @@ import type { HostEvents, HoldView } from './host-events.js';
 import { reviewItems, toolStates, type ReviewItem } from './review-items.js';
 import { quarantineEntries } from './quarantine-entries.js';
 import { isUndecided, type QuarantineEntry } from '../shared/host-api/ways-back.js';
-import type { RevertPlan } from '../engine/controller/trust-registry.js';
 import { SecretStore } from './secret-store.js';
 import type { SecretCipher, SecretVault } from './secret-vault.js';
 import { signCheckpointIfDue } from './checkpoint-signing.js';
@@ -88,7 +87,6 @@ export interface HostOptions {
 const DRAIN_MS = 10_000;
 const CHECKPOINT_CHECK_MS = 5_000;
 
-
 /**
  * The Host of one Airlock home: owns the store and the trust registry, accepts `airlock
  * connect` sessions and control requests on the home's local socket, holds calls until the
@@ -99,6 +97,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
   private readonly holds: HoldBook;
   private readonly audit: AuditBatcher;
   private readonly sessions = new Set<RelaySession>();
+  private readonly idle = idleRelease(() => this.sessions.size, () => collectGarbage() && this.audit.collectGarbage());
   private server: net.Server | null = null;
   private http: ControlHttp | null = null;
   private endpoint: HostEndpoint | null = null;
@@ -146,7 +145,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       ...(options.clientLauncher ? { clientLauncher: options.clientLauncher } : {}),
       ...(options.keyCipher ? { keyCipher: options.keyCipher } : {}),
     });
-    this.audit = new AuditBatcher(home, store, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`));
+    this.audit = new AuditBatcher(home, store, (error) => this.log(`audit log write failed, calls are now refused: ${error.message}`), () => this.servers().map((s) => s.name));
     const holdTimeoutMs = options.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS;
     this.tracker = new CallTracker({
       registry: this.registry,
@@ -414,6 +413,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
     this.sessions.add(session);
     void session.closedPromise.then(() => {
       this.sessions.delete(session);
+      if (!this.stopping) this.idle.sessionEnded();
       this.holds.denyWhere((h) => h.sessionId === session.id, 'the client disconnected while its call was held');
     });
     session.start();

@@ -64,7 +64,8 @@ export function sessionHooks(deps: SessionHookDeps, config: ServerConfig, via: s
       // Added to the registry's fresh object, not spread into a new one: a spread followed by new keys costs ≈ 0.8 µs a key, on every message.
       const ctx: GateContext = Object.assign(deps.registry.gateContext(name), { rules: deps.gateRules, secrets: secretValues });
       // Fail closed: a Host that can no longer write its log, or a session whose server cannot be pinned, answers no call.
-      if (deps.audit.broken) return { ...ctx, unavailable: `Airlock cannot write its audit log (${deps.audit.broken.message}). Check the disk, and that nothing else holds the database: Airlock retries every second and answers calls again once it can write (if it does not, restart it).` };
+      const refusal = deps.audit.refusal;
+      if (refusal !== null) return { ...ctx, unavailable: refusal };
       // A lapsed sign-in holds calls until the user signs in: the server cannot be listed meanwhile, so an item
       // not seen yet waits too; after the sign-in each is judged again as usual (sign-in-watch.ts).
       if (config.remote && deps.remote.watch.lapse(name) !== undefined) return { ...ctx, itemStatus: (kind, key) => heldForSignIn(ctx.itemStatus(kind, key)) };
@@ -72,7 +73,7 @@ export function sessionHooks(deps: SessionHookDeps, config: ServerConfig, via: s
       return ctx;
     },
     judged: (judgement) => deps.tracker.judged(name, caller(), judgement, secretValues),
-    hold: (judgement) => deps.tracker.hold(name, caller(), judgement),
+    hold: (judgement, cancelled) => deps.tracker.hold(name, caller(), judgement, cancelled),
     finished: (call, v, response, latencyMs) => deps.tracker.finished(name, session().id, call, v, response, latencyMs, secretValues),
     fromServer: ({ verdict: v, message }) => {
       const method = message && message.kind !== 'result' && message.kind !== 'error' ? message.message.method : null;

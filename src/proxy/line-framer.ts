@@ -2,6 +2,8 @@
 export const DEFAULT_MAX_FRAME_BYTES = 32 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
+/** How much of a dropped line is kept: enough for the id a JSON-RPC answer usually starts with. */
+export const OVERSIZE_HEAD_BYTES = 256;
 const CARRIAGE_RETURN = 0x0d;
 
 export interface LineFramerOptions {
@@ -12,8 +14,8 @@ export interface LineFramerOptions {
    * keep it past the call. Blank lines carry no message and are not passed on.
    */
   onLine(line: Buffer): void;
-  /** A line longer than maxBytes was dropped (once per line, when it ends); framing resumes after it. */
-  onOversize(bytesDropped: number): void;
+  /** A line longer than maxBytes was dropped (once per line, when it ends), with its first OVERSIZE_HEAD_BYTES; framing resumes after it. */
+  onOversize(bytesDropped: number, head: Buffer): void;
 }
 
 /**
@@ -25,13 +27,14 @@ export interface LineFramerOptions {
 export class LineFramer {
   private readonly maxBytes: number;
   private readonly onLine: (line: Buffer) => void;
-  private readonly onOversize: (bytesDropped: number) => void;
+  private readonly onOversize: (bytesDropped: number, head: Buffer) => void;
   /** Pieces of the line not yet ended, and their total length. */
   private parts: Buffer[] = [];
   private pendingBytes = 0;
   /** Set while discarding an oversized line up to its newline. */
   private dropping = false;
   private droppedBytes = 0;
+  private droppedHead: Buffer = Buffer.alloc(0);
 
   constructor(options: LineFramerOptions) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -69,6 +72,7 @@ export class LineFramer {
     if (this.pendingBytes + piece.length > this.maxBytes + 1) {
       this.dropping = true;
       this.droppedBytes = this.pendingBytes + piece.length;
+      this.droppedHead = headOf([...this.parts, piece]);
       this.parts = [];
       this.pendingBytes = 0;
       return;
@@ -82,7 +86,7 @@ export class LineFramer {
       const dropped = this.droppedBytes;
       this.dropping = false;
       this.droppedBytes = 0;
-      this.onOversize(dropped);
+      this.onOversize(dropped, this.droppedHead);
       return;
     }
     const parts = this.parts;
@@ -93,9 +97,22 @@ export class LineFramer {
     if (line.length > 0 && line[line.length - 1] === CARRIAGE_RETURN) line = line.subarray(0, line.length - 1);
     if (line.length === 0) return;
     if (line.length > this.maxBytes) {
-      this.onOversize(line.length);
+      this.onOversize(line.length, Buffer.from(line.subarray(0, OVERSIZE_HEAD_BYTES)));
       return;
     }
     this.onLine(line);
   }
+}
+
+/** The first OVERSIZE_HEAD_BYTES of a line's pieces, copied (the pieces may share a chunk's memory). */
+function headOf(pieces: Buffer[]): Buffer {
+  const head: Buffer[] = [];
+  let bytes = 0;
+  for (const piece of pieces) {
+    if (bytes >= OVERSIZE_HEAD_BYTES) break;
+    const part = piece.subarray(0, OVERSIZE_HEAD_BYTES - bytes);
+    head.push(part);
+    bytes += part.length;
+  }
+  return Buffer.concat(head);
 }

@@ -25,6 +25,17 @@ export function idFromKey(key: string): JsonRpcId {
   return type === 'number' ? Number(raw) : raw;
 }
 
+/** The id an oversized answer starts with (`{"jsonrpc":"2.0","id":…`), read from its first bytes only; null when it does not start so. */
+export function idInHead(head: Buffer): JsonRpcId | null {
+  const match = /^\s*\{\s*(?:"jsonrpc"\s*:\s*"2\.0"\s*,\s*)?"id"\s*:\s*(-?\d{1,15}|"(?:[^"\\]|\\.){0,200}")\s*,/.exec(head.toString('utf8'));
+  if (!match) return null;
+  try {
+    return JSON.parse(match[1]!) as JsonRpcId;
+  } catch {
+    return null;
+  }
+}
+
 /** Best effort: the id of a message the gate could not accept, so the error can name it. */
 export function idOf(line: Buffer): JsonRpcId | null {
   try {

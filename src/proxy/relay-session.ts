@@ -5,19 +5,20 @@ import { RPC_DENIED_BY_AIRLOCK, RPC_INVALID_REQUEST, RPC_PARSE_ERROR, type JsonR
 import type { JudgedCall } from '../engine/gate/judged-methods.js';
 import { verdict as buildVerdict, type Verdict } from '../engine/gate/verdict.js';
 import { parseSurface, type Surface } from '../engine/surface.js';
+import { ClientWriter } from './client-writer.js';
 import { DEFAULT_MAX_FRAME_BYTES, LineFramer } from './line-framer.js';
 import { isListMethod, LIST_CHANGED, LIST_METHODS, listSurface, serverSelfFrom, type ServerSelf } from './surface-listing.js';
 import { servedListResult, servedSelfResult } from './served-results.js';
 import { upstreamGoneText, type Upstream, type UpstreamExit } from './upstream.js';
-import { ID_READABLE, idFromKey, idKey, idOf, isRecord, listingDigest, type ListingDigest } from './relay-ids.js';
+import { ID_READABLE, idFromKey, idInHead, idKey, idOf, isRecord, listingDigest, type ListingDigest } from './relay-ids.js';
 
 /** What a session asks of the Host; the Host owns the engine state, holds, audit and events. */
 export interface RelayHooks {
   gateContext(): GateContext;
   /** Every judged call and every message the gate refused or held (audit, events). */
   judged(judgement: RequestJudgement): void;
-  /** A held call: resolves with the final verdict once the user answers or time runs out. */
-  hold(judgement: RequestJudgement): Promise<Verdict>;
+  /** A held call: resolves with the final verdict once the user answers, time runs out, or `cancelled` aborts (the client gave up on it). */
+  hold(judgement: RequestJudgement, cancelled?: AbortSignal): Promise<Verdict>;
   /**
    * A call's answer was judged (R6). `response` is the server's payload as judged, for its hash;
    * a verdict with `rewritten` says what the client got instead.
@@ -69,12 +70,15 @@ export class RelaySession {
   /** 2026-07-28: the client's open subscriptions/listen requests; list_changed goes only to them. */
   private readonly clientListens = new Map<string, { id: JsonRpcId; filter: Record<string, unknown> }>();
   private ownListenSent = false;
-  private readonly heldIds = new Set<string>();
+  /** Held calls by id, each with the way to end its hold when the client cancels it. */
+  private readonly heldIds = new Map<string, AbortController>();
   /** Requests the server sent the client and the client has not answered yet. */
   private readonly serverAsked = new Set<string>();
   private readonly cancelledHolds = new Set<string>();
   private closed = false;
+  private closing: Promise<void> | null = null;
   private resolveClosed!: () => void;
+  private readonly out: ClientWriter;
   readonly closedPromise = new Promise<void>((resolve) => (this.resolveClosed = resolve));
 
   constructor(
@@ -83,7 +87,9 @@ export class RelaySession {
     private readonly upstream: Upstream,
     private readonly hooks: RelayHooks,
     private readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES,
-  ) {}
+  ) {
+    this.out = new ClientWriter(client, upstream, () => this.closed);
+  }
 
   /** Client requests forwarded and not answered yet. */
   get inFlight(): number {
@@ -97,7 +103,7 @@ export class RelaySession {
     const framer = new LineFramer({
       maxBytes: this.maxFrameBytes,
       onLine: (line) => void this.fromClient(line).catch((error: unknown) => this.fault('a client message', error)),
-      onOversize: (bytes) => this.toClientError(null, RPC_INVALID_REQUEST, `a message of ${bytes} bytes to "${this.server}" is over the ${this.maxFrameBytes}-byte limit; it was dropped`),
+      onOversize: (bytes) => this.out.error(null, RPC_INVALID_REQUEST, `a message of ${bytes} bytes to "${this.server}" is over the ${this.maxFrameBytes}-byte limit; it was dropped`),
     });
     this.client.on('data', (chunk: Buffer) => framer.push(chunk));
     this.client.on('end', () => framer.end());
@@ -110,7 +116,7 @@ export class RelaySession {
         this.fault('a server message', error);
       }
     });
-    this.upstream.on('oversize', (bytes) => this.upstreamOversize(bytes));
+    this.upstream.on('oversize', (bytes, head) => this.upstreamOversize(bytes, head));
     this.upstream.on('exit', (exit) => this.upstreamExited(exit));
     // The client may already have sent bytes after its hello (readHello put them back).
     this.client.resume();
@@ -139,12 +145,24 @@ export class RelaySession {
     serverAsked: (id) => this.serverAsked.has(idKey(id)),
   };
 
-  async close(reason: string): Promise<void> {
-    if (this.closed) return;
+  /** Ends the session; every caller waits for the same end, its server stopped (a Host that stops must not leave one running). */
+  close(reason: string): Promise<void> {
+    this.closing ??= this.shutDown(reason);
+    return this.closing;
+  }
+
+  private async shutDown(reason: string): Promise<void> {
     this.closed = true;
     this.hooks.log(`session ${this.id} for "${this.server}" closed: ${reason}`);
     for (const [, own] of this.pendingOwn) own.reject(new Error(reason));
     this.pendingOwn.clear();
+    // Calls the server never answered end with the session, on record: none stays "running". A record
+    // that fails must not keep the server from being stopped (an orphan process).
+    try {
+      for (const [key, pending] of [...this.pendingClient]) this.endPending(key, pending, 'response.unanswered', `the session closed before "${this.server}" answered: ${reason}`);
+    } catch (error) {
+      this.hooks.log(`session ${this.id}: could not record its unanswered calls (${(error as Error).message})`);
+    }
     await this.upstream.stop();
     if (!this.client.destroyed) this.client.end();
     this.resolveClosed();
@@ -166,17 +184,22 @@ export class RelaySession {
       // The id is taken only from a message the gate read as a request; with bytes it could not
       // read (not UTF-8, not JSON, too large) or a key given twice, even the id is in doubt.
       const id = ID_READABLE.has(verdict.code) ? idOf(line) : null;
-      if (verdict.decision === 'DENY') this.toClientError(id, verdict.error?.code ?? RPC_PARSE_ERROR, verdict.reason);
+      if (verdict.decision === 'DENY') this.out.error(id, verdict.error?.code ?? RPC_PARSE_ERROR, verdict.reason);
       return;
     }
     if (message.kind === 'request') this.noteClientRequest(message.message.method, message.message.params, message.message.id);
     if ((message.kind === 'result' || message.kind === 'error') && message.message.id !== null) this.serverAsked.delete(idKey(message.message.id));
     if (message.kind === 'notification' && message.message.method === 'notifications/cancelled') {
       const requestId = message.message.params?.requestId;
-      if (typeof requestId === 'string' || typeof requestId === 'number') {
-        this.clientListens.delete(idKey(requestId));
-        if (this.heldIds.has(idKey(requestId))) this.cancelledHolds.add(idKey(requestId));
+      const key = typeof requestId === 'string' || typeof requestId === 'number' ? idKey(requestId) : null;
+      if (key !== null && this.heldIds.has(key)) {
+        // Nobody waits for a held call its client cancelled: its hold ends now, not at the user's answer.
+        this.cancelledHolds.add(key);
+        this.heldIds.get(key)!.abort();
+      } else if (key !== null && this.pendingClient.get(key)?.call) {
+        this.endPending(key, this.pendingClient.get(key)!, 'response.cancelled', `the client cancelled the call before "${this.server}" answered`);
       }
+      if (key !== null) this.clientListens.delete(key);
     }
     switch (verdict.decision) {
       case 'ALLOW':
@@ -184,23 +207,24 @@ export class RelaySession {
       case 'SILENCE':
         return;
       case 'DENY':
-        return this.toClientError(message.kind === 'request' ? message.message.id : null, verdict.error?.code ?? RPC_DENIED_BY_AIRLOCK, verdict.reason, verdict);
+        return this.out.error(message.kind === 'request' ? message.message.id : null, verdict.error?.code ?? RPC_DENIED_BY_AIRLOCK, verdict.reason, verdict);
       case 'HOLD': {
         const key = message.kind === 'request' ? idKey(message.message.id) : '';
-        this.heldIds.add(key);
-        const final = await this.hooks.hold(judgement);
+        const cancel = new AbortController();
+        this.heldIds.set(key, cancel);
+        const final = await this.hooks.hold(judgement, cancel.signal);
         this.heldIds.delete(key);
         // The client gave up on this call while it waited: answer nothing, forward nothing.
         if (this.cancelledHolds.delete(key) || this.closed) return;
         if (final.decision === 'ALLOW') return this.forward(line, message, call);
-        return this.toClientError(message.kind === 'request' ? message.message.id : null, final.error?.code ?? RPC_DENIED_BY_AIRLOCK, final.reason, final);
+        return this.out.error(message.kind === 'request' ? message.message.id : null, final.error?.code ?? RPC_DENIED_BY_AIRLOCK, final.reason, final);
       }
     }
   }
 
   private forward(line: Buffer, message: JsonRpcMessage, call: JudgedCall | null): void {
     if (!this.upstream.alive) {
-      if (message.kind === 'request') this.toClientError(message.message.id, RPC_DENIED_BY_AIRLOCK, this.upstreamGoneMessage());
+      if (message.kind === 'request') this.out.error(message.message.id, RPC_DENIED_BY_AIRLOCK, this.upstreamGoneMessage());
       return;
     }
     if (message.kind === 'request') {
@@ -255,7 +279,7 @@ export class RelaySession {
       return;
     }
     if (message.kind === 'request') this.serverAsked.add(idKey(message.message.id));
-    this.toClient(line);
+    this.out.line(line);
   }
 
   /**
@@ -276,6 +300,12 @@ export class RelaySession {
     this.failPending(id, pending, `the answer of "${this.server}" was refused: ${verdict.reason}`);
   }
 
+  /** A forwarded request nobody waits for any more (cancelled, or its session closed): its call is recorded as ended. */
+  private endPending(key: string, pending: PendingClientRequest, code: string, reason: string): void {
+    this.pendingClient.delete(key);
+    if (pending.call) this.hooks.finished(pending.call, buildVerdict('DENY', 'R6', code, reason), null, performance.now() - pending.startedAt);
+  }
+
   /** Answers a forwarded client request with an error, recording the call as finished. */
   private failPending(id: JsonRpcId, pending: PendingClientRequest, reason: string, code = RPC_INVALID_REQUEST): void {
     this.pendingClient.delete(idKey(id));
@@ -283,7 +313,7 @@ export class RelaySession {
       const refused = buildVerdict('DENY', 'R6', 'response.refused', reason, code);
       this.hooks.finished(pending.call, refused, null, performance.now() - pending.startedAt);
     }
-    this.toClientError(id, code, reason);
+    this.out.error(id, code, reason);
   }
 
   private isForOwnSubscription(params: Record<string, unknown> | undefined): boolean {
@@ -309,7 +339,7 @@ export class RelaySession {
     }
     this.pendingClient.delete(idKey(id));
     if (message.kind === 'result' && (pending.method === 'initialize' || pending.method === 'server/discover')) {
-      return this.toClientJson(this.rewriteSelf(message.message, pending.method));
+      return this.out.json(this.rewriteSelf(message.message, pending.method));
     }
     if (message.kind === 'result' && isListMethod(pending.method)) {
       this.answerList(pending.method, message.message).catch((error: unknown) => this.fault(`an answer to ${pending.method}`, error));
@@ -318,11 +348,11 @@ export class RelaySession {
     if (pending.call) {
       const verdict = judgeServerResponse(message, pending.call, this.hooks.gateContext());
       this.hooks.finished(pending.call, verdict, message.kind === 'result' ? message.message.result : message.message.error, performance.now() - pending.startedAt);
-      if (verdict.decision !== 'ALLOW') return this.toClientError(id, verdict.error?.code ?? RPC_DENIED_BY_AIRLOCK, verdict.reason, verdict);
+      if (verdict.decision !== 'ALLOW') return this.out.error(id, verdict.error?.code ?? RPC_DENIED_BY_AIRLOCK, verdict.reason, verdict);
       // Redacted: the client gets Airlock's copy, serialized afresh, never the server's bytes.
-      if (verdict.rewritten !== undefined) return this.toClientJson(message.kind === 'result' ? { jsonrpc: '2.0', id, result: verdict.rewritten } : { jsonrpc: '2.0', id, error: verdict.rewritten });
+      if (verdict.rewritten !== undefined) return this.out.json(message.kind === 'result' ? { jsonrpc: '2.0', id, result: verdict.rewritten } : { jsonrpc: '2.0', id, error: verdict.rewritten });
     }
-    this.toClient(line);
+    this.out.line(line);
   }
 
   /** Keeps what the server says about itself, and answers with its approved form only. */
@@ -343,7 +373,7 @@ export class RelaySession {
     // says the same as RFC 8785 here, at a fraction of the cost (≈ 10 ms for 500 tools).
     this.lastServed[field] = JSON.stringify(served);
     const result = isRecord(response.result) ? response.result : {};
-    this.toClientJson({ jsonrpc: '2.0', id: response.id, result: servedListResult(field, served, result) });
+    this.out.json({ jsonrpc: '2.0', id: response.id, result: servedListResult(field, served, result) });
   }
 
   /** Lists the whole live surface with Airlock's own requests and hands it to the engine. */
@@ -429,23 +459,24 @@ export class RelaySession {
     for (const kind of changed) {
       const method = `notifications/${kind}/list_changed`;
       if (this.era !== 'modern') {
-        this.toClientJson({ jsonrpc: '2.0', method });
+        this.out.json({ jsonrpc: '2.0', method });
         continue;
       }
       // On 2026-07-28 a notification belongs to the subscription that asked for it.
       for (const { id, filter } of this.clientListens.values()) {
-        if (filter[`${kind}ListChanged`] === true) this.toClientJson({ jsonrpc: '2.0', method, params: { _meta: { 'io.modelcontextprotocol/subscriptionId': id } } });
+        if (filter[`${kind}ListChanged`] === true) this.out.json({ jsonrpc: '2.0', method, params: { _meta: { 'io.modelcontextprotocol/subscriptionId': id } } });
       }
     }
   }
 
-  private upstreamOversize(bytes: number): void {
+  private upstreamOversize(bytes: number, head?: Buffer): void {
     this.hooks.log(`"${this.server}" sent a message of ${bytes} bytes, over the ${this.maxFrameBytes}-byte limit; it was dropped`);
-    // Without its id the response cannot be matched; when one call is waiting it is that one.
-    if (this.pendingClient.size === 1) {
-      const [key, pending] = [...this.pendingClient][0]!;
-      this.failPending(idFromKey(key), pending, `the answer of "${this.server}" was over the ${this.maxFrameBytes}-byte limit and was dropped`);
-    }
+    // The id the answer starts with names the call it fails (a wrong one only fails a call of this same server);
+    // without one, when one call is waiting it is that one.
+    const id = head ? idInHead(head) : null;
+    const key = id !== null && this.pendingClient.has(idKey(id)) ? idKey(id) : this.pendingClient.size === 1 ? [...this.pendingClient.keys()][0]! : null;
+    const pending = key === null ? undefined : this.pendingClient.get(key);
+    if (key !== null && pending) this.failPending(idFromKey(key), pending, `the answer of "${this.server}" was over the ${this.maxFrameBytes}-byte limit and was dropped`);
   }
 
   private upstreamExited(exit: { code: number | null; signal: NodeJS.Signals | null; error: Error | null }): void {
@@ -462,20 +493,5 @@ export class RelaySession {
 
   private upstreamGoneMessage(exit?: UpstreamExit): string {
     return upstreamGoneText(this.upstream, this.server, exit);
-  }
-
-  private toClient(line: Buffer): void {
-    if (this.closed || this.client.destroyed) return;
-    this.client.write(line[line.length - 1] === 0x0a ? line : Buffer.concat([line, Buffer.from('\n')]));
-  }
-
-  private toClientJson(value: object): void {
-    if (this.closed || this.client.destroyed) return;
-    this.client.write(`${JSON.stringify(value)}\n`);
-  }
-
-  private toClientError(id: JsonRpcId | null, code: number, message: string, verdict?: Verdict): void {
-    const data = verdict?.error?.data;
-    this.toClientJson({ jsonrpc: '2.0', id, error: { code, message, ...(data === undefined ? {} : { data }) } });
   }
 }

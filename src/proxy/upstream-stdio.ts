@@ -14,7 +14,7 @@ export interface UpstreamSpec {
 
 export interface UpstreamEvents {
   line: [Buffer];
-  oversize: [number];
+  oversize: [number, Buffer?];
   exit: [{ code: number | null; signal: NodeJS.Signals | null; error: Error | null }];
 }
 
@@ -45,7 +45,7 @@ export class UpstreamStdio extends EventEmitter<UpstreamEvents> {
     const framer = new LineFramer({
       maxBytes: spec.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       onLine: (line) => this.emit('line', line),
-      onOversize: (bytes) => this.emit('oversize', bytes),
+      onOversize: (bytes, head) => this.emit('oversize', bytes, head),
     });
     this.child.stdout.on('data', (chunk: Buffer) => framer.push(chunk));
     this.child.stdout.on('end', () => framer.end());
@@ -83,11 +83,22 @@ export class UpstreamStdio extends EventEmitter<UpstreamEvents> {
     else this.child.stdin.write(line[line.length - 1] === 0x0a ? line : Buffer.concat([line, NEWLINE]));
   }
 
+  /** Stops reading its stdout: the server then blocks on a full pipe, holding its own flood. */
+  pauseReading(): void {
+    this.child.stdout.pause();
+  }
+
+  resumeReading(): void {
+    this.child.stdout.resume();
+  }
+
   /** Ends the server and its process group: SIGTERM, then SIGKILL if it lingers. */
   stop(): Promise<void> {
     if (this.exited) return Promise.resolve();
     return new Promise((resolve) => {
       this.once('exit', () => resolve());
+      // 'close' (and so 'exit') waits for stdout to end: a paused stdout must be read to its end.
+      this.child.stdout.resume();
       this.child.stdin.end();
       this.signal('SIGTERM');
       setTimeout(() => this.signal('SIGKILL'), KILL_GRACE_MS).unref();

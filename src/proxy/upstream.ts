@@ -11,8 +11,8 @@ export interface UpstreamExit {
 export interface UpstreamEvents {
   /** One JSON-RPC message from the server, without a line ending. */
   line: [Buffer];
-  /** A message over the size limit was dropped; the number is how many bytes it had. */
-  oversize: [number];
+  /** A message over the size limit was dropped; the number is how many bytes it had, the Buffer its first bytes (when known). */
+  oversize: [number, Buffer?];
   /** The upstream is finished: no more lines come and send() does nothing. */
   exit: [UpstreamExit];
 }
@@ -27,6 +27,9 @@ export interface Upstream extends Pick<EventEmitter<UpstreamEvents>, 'on' | 'onc
   readonly remote?: boolean;
   /** Sends one JSON-RPC message, as the client's bytes (with or without its newline). */
   send(line: Buffer | string): void;
+  /** Stops reading the server's output while its client is full (backpressure); resumeReading() reads on. Optional: a remote upstream reads on. */
+  pauseReading?(): void;
+  resumeReading?(): void;
   /** Ends the upstream; resolves once 'exit' was emitted. */
   stop(): Promise<void>;
   /** What went wrong lately, for the relay's error messages (a child's stderr tail, a remote's last transport error); secrets redacted. */

@@ -76,6 +76,16 @@ describe('airlock connect', () => {
     expect(fs.readdirSync(home)).toEqual([]); // nothing started, nothing written
   });
 
+  it('waits for a Host that accepted the connection but answers its hello late (under load), then relays', async () => {
+    // Past the 4.5 s that connect once allowed from its own start: 50 clients at once on two busy cores took that long.
+    host = await startFakeHost(home, { replyDelayMs: 6_000 });
+    const cli = spawnCli(['connect', 'fs', '--home', home, '--no-autostart']);
+    cli.child.stdin!.end(request(1, 'initialize'));
+    expect(await cli.exited).toBe(0);
+    expect(cli.stdout().toString('utf8')).toBe(request(1, 'initialize'));
+    expect(cli.stderr()).toBe('');
+  }, 30_000);
+
   it('passes on a hello error from the Host (unknown server) as a JSON-RPC error and exits 1', async () => {
     host = await startFakeHost(home, { reply: (hello) => ({ hello: 'error', message: `no server named "${hello.hello === 'connect' ? hello.server : ''}" in Airlock. Add it with: airlock add` }) });
     const cli = spawnCli(['connect', 'nosuch', '--home', home]);

@@ -71,7 +71,7 @@ describe('crash report storage', () => {
     const a = recordCrash(home, crashAt('a.js'), { now: clock('2026-11-02T10:00:00.000Z') });
     recordCrash(home, crashAt('a.js'), { now: clock('2026-11-03T10:00:00.000Z') });
     recordCrash(home, crashAt('b.js'), { now: clock('2026-11-04T10:00:00.000Z') });
-    expect(crashSummary(home)).toEqual({ reports: 2, crashes: 3, since: '2026-11-02T10:00:00.000Z' });
+    expect(crashSummary(home)).toEqual({ reports: 2, crashes: 3, failures: 0, since: '2026-11-02T10:00:00.000Z' });
     expect(crashNoticeLine(home)).toBe('Airlock crashed 3 times since 2026-11-02: see it with `airlock crash-reports show` (kept on this computer; nothing is sent unless you send it)');
     expect(deleteCrashReport(home, a.id)).toBe(true);
     expect(deleteCrashReport(home, a.id)).toBe(false);

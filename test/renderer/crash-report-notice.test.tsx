@@ -50,6 +50,18 @@ describe('the crash report notice', () => {
     expect(within(row).getByLabelText(`the exact report ${report.id}`).textContent).toBe(crashReportText(report));
   });
 
+  it('does not call a failure the process lived through a crash', async () => {
+    const failure = crashReport({ component: 'audit-worker', kind: 'failure', count: 1 });
+    renderNotice(fakeHost({ crashReports: () => [failure] }));
+    expect((await screen.findByRole('heading')).textContent).toBe('A part of Airlock failed 1 time since 2026-11-01 while Airlock kept running');
+    expect(screen.getByRole('listitem', { name: `crash report ${failure.id}` }).textContent).toContain('SyntaxError in audit-worker (Airlock kept running), once');
+  });
+
+  it('counts crashes and failures apart when there are both', async () => {
+    renderNotice(fakeHost({ crashReports: () => [crashReport(), crashReport({ id: 'fedcba9876543210', component: 'audit-worker', kind: 'failure', count: 1 })] }));
+    expect((await screen.findByRole('heading')).textContent).toBe('Airlock crashed 2 times, and a part of it failed 1 time while it kept running, since 2026-11-01');
+  });
+
   it('copies the exact text, and saves it as a JSON download', async () => {
     const report = crashReport();
     const writeText = vi.fn(async () => undefined);

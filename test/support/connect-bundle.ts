@@ -9,7 +9,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CONNECT_BUNDLE = path.join(ROOT, 'out', 'connect', 'airlock-connect.mjs');
 
 /** The folders whose code the bundle holds: connect imports from these rooms only. */
-const SOURCES = ['src/cli', 'src/proxy', 'src/engine'].map((dir) => path.join(ROOT, dir));
+const SOURCES = ['src/cli', 'src/proxy', 'src/engine', 'src/host/crash-report'].map((dir) => path.join(ROOT, dir));
 
 /**
  * Builds the bundle with package.json's own `build:connect` command when it is missing or older

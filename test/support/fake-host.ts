@@ -9,6 +9,8 @@ export interface FakeHostSession {
 export interface FakeHostOptions {
   /** The answer to a hello; default ok. */
   reply?: (hello: Hello) => HelloReply;
+  /** How long to wait before answering a hello (a Host under load); default 0. */
+  replyDelayMs?: number;
   /** Called after an ok, with the socket paused at the first JSON-RPC byte; default: echo every byte back. */
   session?: (session: FakeHostSession) => void;
 }
@@ -37,7 +39,8 @@ export async function startFakeHost(home: string, options: FakeHostOptions = {})
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     readHello(socket).then(
-      (hello) => {
+      async (hello) => {
+        if (options.replyDelayMs) await new Promise((r) => setTimeout(r, options.replyDelayMs));
         hellos.push(hello);
         const reply = options.reply?.(hello) ?? { hello: 'ok' };
         writeHelloReply(socket, reply);

@@ -13,15 +13,15 @@ export function registerCrashReports(program: Command, io: CliIo): void {
   const reports = program
     .command('crash-reports')
     .description(`list, show, save or delete the local crash reports Airlock kept. ${NOTHING_SENT}`)
-    .addHelpText('after', `\nA report holds only Airlock's version, the platform, the error's class, its message and stack with paths, names, secrets and values replaced by markers, and the part of Airlock that crashed. ${NOTHING_SENT}\n`);
+    .addHelpText('after', `\nA report holds only Airlock's version, the platform, the error's class, its message and stack with paths, names, secrets and values replaced by markers, and the part of Airlock that crashed (or failed while Airlock kept running). ${NOTHING_SENT}\n`);
   reports
     .command('list')
-    .description('list the crash reports: id, how many times, first and last seen, and what crashed')
+    .description('list the crash reports: id, how many times, first and last seen, and what crashed or failed')
     .action((_options: unknown, command: Command) => {
       const home = homeFrom(command, io);
       const all = listCrashReports(home);
       if (all.length === 0) return void io.out(`No crash reports in ${crashReportsDir(home)}.\n`);
-      for (const r of all) io.out(`${r.id}  ${r.count}×  first ${r.firstSeen}  last ${r.lastSeen}  ${r.component}: ${r.error.class ?? 'error'}: ${r.error.message.slice(0, 80)}\n`);
+      for (const r of all) io.out(`${r.id}  ${r.count}×  first ${r.firstSeen}  last ${r.lastSeen}  ${whatHappened(r)}: ${r.error.class ?? 'error'}: ${r.error.message.slice(0, 80)}\n`);
       io.out(`See one exactly as it would be shared with: airlock crash-reports show ID. ${NOTHING_SENT}\n`);
     });
   reports
@@ -73,6 +73,11 @@ export function registerCrashReports(program: Command, io: CliIo): void {
       deleteCrashReport(home, report.id);
       io.out(`Deleted crash report ${report.id}.\n`);
     });
+}
+
+/** A crash ended the process; a failure (kind `failure`) did not, and is not called a crash. */
+function whatHappened(report: CrashReport): string {
+  return report.kind === 'failure' ? `${report.component} failed (Airlock kept running)` : `${report.component} crashed`;
 }
 
 /** A report by its id or the unique start of it. */

@@ -1,7 +1,10 @@
-import { buildCrashReport, type CrashContext } from './crash-report.js';
-import { recordCrash, type CrashStoreOptions } from './crash-store.js';
+// Node builtins and small modules only (no zod, no SQLite): `airlock connect` installs this too,
+// with a writer of its own; the Host and the app install it through crash-reporting.ts.
+import type { CrashComponent, CrashReport } from '../../shared/host-api/index.js';
+import type { CrashStoreOptions } from './crash-keep.js';
+import { buildCrashReport, type BuiltCrashReport, type CrashContext } from './crash-report.js';
 
-export interface CrashReportingOptions extends Omit<CrashContext, 'serverNames' | 'airlockHome'> {
+export interface CrashReportingOptions extends Omit<CrashContext, 'serverNames' | 'airlockHome' | 'kind'> {
   /** The Airlock home the report is kept in (and scrubbed from the report). */
   home: string;
   /** The names to remove, read at the time of the crash (the Host's registered servers). */
@@ -11,9 +14,14 @@ export interface CrashReportingOptions extends Omit<CrashContext, 'serverNames' 
   store?: CrashStoreOptions;
 }
 
+/** Writes a report and returns it as kept (recordCrash in the Host; connect's own writer). */
+export type CrashKeeper = (home: string, built: BuiltCrashReport, options?: CrashStoreOptions) => CrashReport;
+
 export interface CrashReporting {
   /** Sets where the server names come from once the Host is up. */
   serverNames(source: () => readonly string[]): void;
+  /** The part of Airlock now running, named in a report from here on. */
+  component(component: CrashComponent): void;
   /** Removes the handler (a Host that stopped cleanly). */
   uninstall(): void;
 }
@@ -31,7 +39,8 @@ export interface CrashEvents {
  * crash is never swallowed. The report is written synchronously, before the process ends, and
  * never sent anywhere.
  */
-export function installCrashReporting(options: CrashReportingOptions, events: CrashEvents = process): CrashReporting {
+export function installCrashHandler(options: CrashReportingOptions & { keep: CrashKeeper }, events: CrashEvents = process): CrashReporting {
+  let component = options.component;
   let names: () => readonly string[] = options.serverNames ?? (() => []);
   let lastKnown: readonly string[] = [];
   const remember = (): readonly string[] => {
@@ -47,13 +56,8 @@ export function installCrashReporting(options: CrashReportingOptions, events: Cr
   const listener = (error: unknown): void => {
     // A throw here would replace the crash with Node's exit code 7 and lose its message.
     try {
-      const { home, serverNames: _names, say: _say, store, ...context } = options;
-      const report = recordCrash(home, buildCrashReport(error, { ...context, airlockHome: home, serverNames: remember() }), store);
-      say(
-        report.count === 1
-          ? `Airlock crashed and kept a report on this computer (nothing was sent). See it with: airlock crash-reports show ${report.id}`
-          : `Airlock crashed the same way as before (${report.count} times since ${report.firstSeen}); see it with: airlock crash-reports show ${report.id}`,
-      );
+      const { home, serverNames: _names, say: _say, store, keep, ...context } = options;
+      say(crashLine(keep(home, buildCrashReport(error, { ...context, component, airlockHome: home, serverNames: remember() }), store)));
     } catch (failure) {
       try {
         say(`Airlock crashed and could not keep a crash report: ${(failure as Error).message}`);
@@ -68,8 +72,18 @@ export function installCrashReporting(options: CrashReportingOptions, events: Cr
       names = source;
       remember();
     },
+    component(next) {
+      component = next;
+    },
     uninstall() {
       events.off('uncaughtExceptionMonitor', listener);
     },
   };
+}
+
+/** The one line said when a crash was kept. */
+export function crashLine(report: CrashReport): string {
+  return report.count === 1
+    ? `Airlock crashed and kept a report on this computer (nothing was sent). See it with: airlock crash-reports show ${report.id}`
+    : `Airlock crashed the same way as before (${report.count} times since ${report.firstSeen}); see it with: airlock crash-reports show ${report.id}`;
 }

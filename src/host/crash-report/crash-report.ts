@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CrashReportSchema, type CrashComponent, type CrashReport } from '../../shared/host-api/index.js';
+// Types only: zod and the HostApi schemas stay out of `airlock connect`, which keeps reports too.
+import type { CrashComponent, CrashKind, CrashReport } from '../../shared/host-api/index.js';
 import type { RuleId } from '../../engine/gate/verdict.js';
 import { scrubNamesOnly, scrubText, type ScrubContext } from './crash-scrub.js';
 import { stackFrames } from './crash-stack.js';
@@ -11,6 +12,8 @@ import { stackFrames } from './crash-stack.js';
 /** What the caller knows when something crashed; everything else the builder finds out itself. */
 export interface CrashContext {
   component: CrashComponent;
+  /** `failure` when the component failed but the process lived on; a crash otherwise. */
+  kind?: CrashKind;
   /** The gate rule that was running, when known. */
   rule?: RuleId;
   /** The Host's registered server names: removed from the report (the builder cannot know them). */
@@ -47,8 +50,9 @@ export function buildCrashReport(error: unknown, context: CrashContext): BuiltCr
   const scrubbed = scrubText(message, scrub);
   const runtime = context.runtime ?? { platform: process.platform, arch: process.arch, node: process.versions.node };
   // The same crash is the same fingerprint: its place in the code, not its (scrubbed) words,
-  // unless there is no stack to go by.
-  const basis = [context.component, className ?? '', ...(stack.length > 0 ? stack.slice(0, FINGERPRINT_FRAMES).map((f) => `${f.function ?? ''}@${f.at.replace(/:\d+:\d+$/, '')}`) : [scrubbed])].join('\u0000');
+  // unless there is no stack to go by. A failure is never the same as a crash (and a crash's id
+  // stays what it was before failures were kept).
+  const basis = [context.component, ...(context.kind === 'failure' ? ['failure'] : []), className ?? '', ...(stack.length > 0 ? stack.slice(0, FINGERPRINT_FRAMES).map((f) => `${f.function ?? ''}@${f.at.replace(/:\d+:\d+$/, '')}`) : [scrubbed])].join('\u0000');
   const digest = createHash('sha256').update(basis).digest('hex');
   const report: BuiltCrashReport = {
     format: 'airlock-crash-report/1',
@@ -57,11 +61,12 @@ export function buildCrashReport(error: unknown, context: CrashContext): BuiltCr
     airlockVersion: safeToken(context.airlockVersion ?? airlockPackage().version, '0.0.0'),
     runtime: { platform: safeToken(runtime.platform, 'unknown'), arch: safeToken(runtime.arch, 'unknown'), node: safeToken(runtime.node, 'unknown') },
     component: context.component,
+    ...(context.kind === 'failure' ? { kind: 'failure' as const } : {}),
     rule: context.rule ?? null,
     error: { class: className, message: scrubbed, stack },
   };
-  // Checked against the strict schema here too, so a report that does not fit is never written.
-  CrashReportSchema.omit({ count: true, firstSeen: true, lastSeen: true }).parse(report);
+  // Every field above is built from allow-listed parts; the strict schema checks it again where it
+  // is written by the Host and the app (crashReportText), and wherever a report is read or shown.
   return report;
 }
 

@@ -1,47 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensurePrivateDir } from '../../engine/store/index.js';
 import { parseStrictJson } from '../../input/strict-json.js';
 import { CrashReportIdSchema, CrashReportSchema, crashReportText, type CrashReport } from '../../shared/host-api/index.js';
-import { readPrivateFile, writeFileAtomically } from '../private-file.js';
+import { readPrivateFile } from '../private-file.js';
 import type { BuiltCrashReport } from './crash-report.js';
+import { MAX_REPORT_BYTES, crashReportsDir, keepCrashReport, type CrashStoreOptions } from './crash-keep.js';
 
-export const CRASH_REPORTS_DIR = 'crash-reports';
-/** The same crash within this long of its report is counted, not written again. */
-export const CRASH_DEDUPE_MS = 30 * 24 * 60 * 60 * 1000;
-/** At most this many reports are kept; the one seen longest ago goes first. */
-export const MAX_CRASH_REPORTS = 20;
-const MAX_REPORT_BYTES = 64 * 1024;
-
-export interface CrashStoreOptions {
-  now?: () => Date;
-  maxReports?: number;
-}
-
-export function crashReportsDir(home: string): string {
-  return path.join(home, CRASH_REPORTS_DIR);
-}
+export { CRASH_DEDUPE_MS, CRASH_REPORTS_DIR, MAX_CRASH_REPORTS, crashReportsDir, type CrashStoreOptions } from './crash-keep.js';
 
 function reportFile(home: string, id: string): string {
   return path.join(crashReportsDir(home), `${CrashReportIdSchema.parse(id)}.json`);
 }
 
 /**
- * Keeps a crash: a new report (0600, in a 0700 folder), or one more occurrence of the same crash
- * (count and lastSeen only) when its report is less than 30 days old; an older one is replaced.
+ * Keeps a crash (see keepCrashReport: a new 0600 report, or one more count of the same crash
+ * within 30 days), written only if it fits the strict schema.
  */
 export function recordCrash(home: string, built: BuiltCrashReport, options: CrashStoreOptions = {}): CrashReport {
-  const now = (options.now ?? (() => new Date()))();
-  ensurePrivateDir(crashReportsDir(home));
-  const existing = readCrashReport(home, built.id);
-  const at = now.toISOString();
-  const report: CrashReport =
-    existing !== undefined && now.getTime() - Date.parse(existing.firstSeen) < CRASH_DEDUPE_MS && now.getTime() >= Date.parse(existing.firstSeen)
-      ? { ...existing, count: existing.count + 1, lastSeen: at }
-      : { ...built, count: 1, firstSeen: at, lastSeen: at };
-  writeFileAtomically(reportFile(home, report.id), crashReportText(report), 'crash report');
-  dropOldest(home, options.maxReports ?? MAX_CRASH_REPORTS);
-  return report;
+  return keepCrashReport(home, built, crashReportText, options);
 }
 
 /** Every readable report, the most recent first. A file that is not a report is left alone. */
@@ -104,18 +80,15 @@ export function deleteAllCrashReports(home: string): number {
   return deleted;
 }
 
-/** How many crashes the kept reports count, since when: what a start-up tells the user. */
-export function crashSummary(home: string): { reports: number; crashes: number; since: string } | undefined {
+/** How many crashes (and failures a process lived through) the kept reports count, since when: what a start-up tells the user. */
+export function crashSummary(home: string): { reports: number; crashes: number; failures: number; since: string } | undefined {
   const reports = listCrashReports(home);
   if (reports.length === 0) return undefined;
+  const count = (kind: 'crash' | 'failure'): number => reports.filter((r) => (r.kind ?? 'crash') === kind).reduce((n, r) => n + r.count, 0);
   return {
     reports: reports.length,
-    crashes: reports.reduce((n, r) => n + r.count, 0),
+    crashes: count('crash'),
+    failures: count('failure'),
     since: reports.map((r) => r.firstSeen).sort()[0]!,
   };
-}
-
-function dropOldest(home: string, max: number): void {
-  const reports = listCrashReports(home);
-  for (const old of reports.slice(Math.max(0, max))) deleteCrashReport(home, old.id);
 }

@@ -1,10 +1,10 @@
 import os from 'node:os';
 
 /**
- * For the tests only: with AIRLOCK_TEST_CRASH set, the Host crashes from its event loop (an
- * uncaught exception, or with `rejection` an unhandled rejection) carrying what a real crash could
- * carry: the home path, the user's home and name, a server name, a credential and JSON arguments.
- * Nothing but a crash can come of it, which whoever sets the environment can cause anyway.
+ * For the tests only: with AIRLOCK_TEST_CRASH set, the Host (or `airlock connect`) crashes from its
+ * event loop (an uncaught exception, or with `rejection` an unhandled rejection) carrying what a
+ * real crash could carry: the home path, the user's home and name, a server name, a credential
+ * and JSON arguments. Nothing but a crash can come of it, which whoever sets the environment can cause anyway.
  */
 export function scheduleTestCrash(env: NodeJS.ProcessEnv, home: string, serverNames: () => readonly string[]): void {
   const mode = env.AIRLOCK_TEST_CRASH;

@@ -30,7 +30,8 @@ export function formatJournalLine(entry: JournalEntry): string {
 
 /**
  * The entries of a journal file's text, in order. A last line without its newline was cut by a
- * crash inside its write(): its call was never forwarded, so it is dropped (`torn`). Any other bad
+ * crash inside its write(): its call was never forwarded, so it is dropped (`torn`); so are the
+ * zeros written ahead of the records (audit-journal.ts), which hold no newline. Any other bad
  * line (a sum that does not match, strict JSON that does not parse, a sequence that is not one
  * more than the line before) throws JournalDamage.
  */

@@ -3,22 +3,19 @@ import { crashReportText, type CrashReport } from '../../shared/host-api/index.j
 import { useHostApi, useHostQuery } from '../host-api-context.js';
 
 /**
- * Tells the user Airlock crashed and kept local reports, and lets them see each exactly as it
+ * Tells the user Airlock crashed (or a part of it failed while it kept running) and kept local reports, and lets them see each exactly as it
  * would be shared, copy it, save it, or delete it. Nothing here sends anything anywhere.
  * A Host that cannot list reports (an older one) shows nothing.
  */
 export function CrashReportNotice() {
   const reports = useHostQuery((api) => api.crashReports({}));
   if (reports.status !== 'ready' || reports.data.length === 0) return null;
-  const crashes = reports.data.reduce((n, r) => n + r.count, 0);
   const since = reports.data.map((r) => r.firstSeen).sort()[0]!.slice(0, 10);
   return (
     <section className="notice crash-notice" aria-labelledby="crash-notice-title">
-      <h2 id="crash-notice-title">
-        Airlock crashed {crashes === 1 ? '1 time' : `${crashes} times`} since {since}
-      </h2>
+      <h2 id="crash-notice-title">{noticeTitle(reports.data, since)}</h2>
       <p>
-        A report of each crash stays on this computer. Airlock never sends it: it holds only versions, the error and where in Airlock it happened, with paths,
+        A report of each one stays on this computer. Airlock never sends it: it holds only versions, the error and where in Airlock it happened, with paths,
         names, secrets and values replaced. Share it if you choose to, or delete it.
       </p>
       <ul>
@@ -28,6 +25,18 @@ export function CrashReportNotice() {
       </ul>
     </section>
   );
+}
+
+const times = (n: number): string => (n === 1 ? '1 time' : `${n} times`);
+
+/** A failure the process lived through (kind `failure`) is not called a crash. */
+function noticeTitle(reports: readonly CrashReport[], since: string): string {
+  const count = (kind: 'crash' | 'failure'): number => reports.filter((r) => (r.kind ?? 'crash') === kind).reduce((n, r) => n + r.count, 0);
+  const crashes = count('crash');
+  const failures = count('failure');
+  if (failures === 0) return `Airlock crashed ${times(crashes)} since ${since}`;
+  if (crashes === 0) return `A part of Airlock failed ${times(failures)} since ${since} while Airlock kept running`;
+  return `Airlock crashed ${times(crashes)}, and a part of it failed ${times(failures)} while it kept running, since ${since}`;
 }
 
 type Status = { at: 'idle' } | { at: 'copied' } | { at: 'failed'; error: string };
@@ -64,7 +73,7 @@ function CrashReportRow({ report, onDeleted }: { report: CrashReport; onDeleted:
     }
   };
 
-  const what = `${report.error.class ?? 'An error'} in ${report.component}`;
+  const what = `${report.error.class ?? 'An error'} in ${report.component}${report.kind === 'failure' ? ' (Airlock kept running)' : ''}`;
   return (
     <li aria-label={`crash report ${report.id}`}>
       {what}, {report.count === 1 ? 'once' : `${report.count} times`}, last on {report.lastSeen.slice(0, 10)}{' '}

@@ -313,7 +313,9 @@ export type BypassingServer = z.infer<typeof BypassingServerSchema>;
  * it: an allow-list, strict, so a field that could carry a value (an argument, a path, a name) has
  * no place to go. Nothing sends it: the user copies or saves it.
  */
-export const CRASH_COMPONENTS = ['host', 'audit-worker', 'relay-session', 'cli', 'app-main'] as const;
+export const CRASH_COMPONENTS = ['host', 'audit-worker', 'relay-session', 'cli', 'app-main', 'connect', 'connect-relay'] as const;
+/** `crash`: the process died. `failure`: a part of it failed (the audit worker) while the process lived on. */
+export const CRASH_KINDS = ['crash', 'failure'] as const;
 export const CrashReportIdSchema = z.string().regex(/^[0-9a-f]{16}$/);
 export const CrashFrameSchema = z.strictObject({
   /** The function, as V8 names it (`Host.openRelay`, `async Promise.all`); null when it has no name or an unsafe one. */
@@ -333,6 +335,8 @@ export const CrashReportSchema = z.strictObject({
     node: z.string().regex(/^[0-9A-Za-z.+-]{1,40}$/),
   }),
   component: z.enum(CRASH_COMPONENTS),
+  /** Absent in a crash (reports written before the field existed are crashes too); `failure` when the process lived on. */
+  kind: z.enum(CRASH_KINDS).optional(),
   /** The gate rule that was running, when known: its code, never a value. */
   rule: z.enum(['R0', 'R1', 'R2', 'R3', 'R4', 'R5', 'R6']).nullable(),
   error: z.strictObject({
@@ -347,6 +351,7 @@ export const CrashReportSchema = z.strictObject({
 });
 export type CrashReport = z.infer<typeof CrashReportSchema>;
 export type CrashComponent = (typeof CRASH_COMPONENTS)[number];
+export type CrashKind = (typeof CRASH_KINDS)[number];
 
 /** The exact text a crash report is kept, shown, copied and saved as: the same bytes everywhere. */
 export function crashReportText(report: CrashReport): string {
