@@ -11,6 +11,9 @@ import type { Upstream } from '../proxy/upstream.js';
 import { redactSecrets, type Secret } from './secret.js';
 import { buildServerEnv, describeMissingEnv } from './server-env.js';
 
+/** How long after a listing failed on a fault of Airlock's own store the session lists again. */
+const STORE_RETRY_MS = 1_000;
+
 /** Where a session's server starts (stdio) and what it is attributed to. */
 export interface SessionOrigin {
   via: SessionVia;
@@ -92,6 +95,8 @@ export function sessionHooks(deps: SessionHookDeps, config: ServerConfig, via: s
       deps.lastListing.delete(name);
       listingFailure = error.message;
       deps.log(`could not list "${name}": ${error.message}; its calls are refused until it lists cleanly`);
+      // Airlock's own store failed (full, read-only, locked), not the server: list again once it may have recovered.
+      if (/^SQLITE_/.test(String((error as { code?: unknown }).code))) return STORE_RETRY_MS;
     },
     served: () => deps.registry.controller(name).servedSurface(),
     log: (message) => deps.log(message),

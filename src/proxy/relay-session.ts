@@ -32,7 +32,8 @@ export interface RelayHooks {
    * writes them): then reading, hashing and diffing it again would find what it found then.
    */
   sameListing?(listing: ListingDigest): boolean;
-  observeFailed(error: Error): void;
+  /** The listing could not be pinned; a number asks for another listing after that many ms (a fault of Airlock's own store). */
+  observeFailed(error: Error): number | void;
   /** The approved surface, as the model may read it now. */
   served(): Surface;
   log(message: string): void;
@@ -390,7 +391,8 @@ export class RelaySession {
           if (this.era === 'modern') this.listenForChanges(this.self);
         } while (this.dirty && !this.closed);
       } catch (error) {
-        if (!this.closed) this.hooks.observeFailed(error as Error);
+        const retryMs = this.closed ? undefined : this.hooks.observeFailed(error as Error);
+        if (retryMs) setTimeout(() => void (this.closed || this.refresh()), retryMs).unref();
       } finally {
         this.listed = true;
         this.refreshing = null;
