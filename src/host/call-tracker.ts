@@ -100,7 +100,7 @@ export class CallTracker {
     return final.then((v) => {
       const recorded = this.journaledResolutions.delete(view.id);
       if (v.decision !== 'ALLOW' || recorded) return v;
-      return verdict('DENY', 'R3', 'hold.unrecorded', `${call.kind} "${call.key}" on "${server}" was allowed, but Airlock could not record it in its audit journal, so the call was denied. Check the disk and restart Airlock.`);
+      return verdict('DENY', 'R3', 'hold.unrecorded', `${call.kind} "${call.key}" on "${server}" was allowed, but Airlock could not record it in its audit journal, so the call was denied. Free disk space or make the Airlock home writable: Airlock tries again every second and answers calls once it can write.`);
     });
   }
 
