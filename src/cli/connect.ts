@@ -38,7 +38,7 @@ export const AUTOSTART_WAIT_MS = 4_000;
  */
 export const HELLO_REPLY_MS = 30_000;
 
-export const CONNECT_USAGE = `Usage: airlock connect NAME [--home DIR] [--no-autostart] [--start-app=PATH]
+export const CONNECT_USAGE = `Usage: airlock connect NAME [--home DIR] [--no-autostart] [--start-app=PATH] [--client=ID]
 
 Use it in an AI client's MCP configuration in place of the server's own command: it relays the
 client's stdio to the server NAME through the Airlock Host, starting the Host in the background
@@ -49,6 +49,8 @@ Options:
   --no-autostart     answer with an error instead of starting the Host
   --start-app=PATH   start the Host by running the Airlock app at PATH with --background
                      (no window) instead of "airlock serve"
+  --client=ID        the AI client whose config runs this entry (written by "airlock clients
+                     install"), for servers whose policy allows entry:ID
 `;
 
 interface ConnectArgs {
@@ -57,6 +59,8 @@ interface ConnectArgs {
   autostart: boolean;
   /** The desktop app's executable, run with --background to start the Host. */
   startApp: string | undefined;
+  /** The AI client whose installed entry runs this (`--client=ID`), for client policies. */
+  entry: string | undefined;
 }
 
 /** `airlock connect NAME [--home DIR] [--no-autostart] [--start-app=PATH]`; returns the exit code. */
@@ -123,7 +127,7 @@ async function openSession(args: ConnectArgs, home: string, startIt: StartHint, 
 
   const socket = attempt.socket;
   socket.on('error', () => {}); // every failure below surfaces as a rejected read or a 'close'
-  const hello: Hello = { hello: 'connect', v: 1, server: args.name, cwd: io.cwd, path: io.env.PATH ?? null };
+  const hello: Hello = { hello: 'connect', v: 1, server: args.name, cwd: io.cwd, path: io.env.PATH ?? null, ...(args.entry === undefined ? {} : { entry: args.entry }) };
   socket.write(encodeHelloLine(hello));
   let line: Buffer;
   try {
@@ -156,6 +160,7 @@ function parseConnectArgs(argv: readonly string[]): ConnectArgs | { help: true }
   let home: string | undefined;
   let autostart = true;
   let startApp: string | undefined;
+  let entry: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     if (arg === '--') {
@@ -173,16 +178,20 @@ function parseConnectArgs(argv: readonly string[]): ConnectArgs | { help: true }
     // One word only, like --home=: the server NAME stays the first word after "connect" that is not an option.
     else if (arg.startsWith('--start-app=')) startApp = arg.slice('--start-app='.length);
     else if (arg === '--start-app') return { error: 'option --start-app takes its path in the same word: --start-app=PATH' };
+    // One word too, so that an entry keeps the `… connect [options] NAME` shape routedServer reads.
+    else if (arg.startsWith('--client=')) entry = arg.slice('--client='.length);
+    else if (arg === '--client') return { error: 'option --client takes its id in the same word: --client=ID' };
     else if (arg.startsWith('-') && arg !== '-') return { error: `unknown option ${arg}` };
     else names.push(arg);
   }
   if (home === '') return { error: 'option --home needs a folder' };
+  if (entry !== undefined && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(entry)) return { error: `option --client needs an AI client's id such as --client=cursor, got ${JSON.stringify(entry.slice(0, 64))}` };
   if (startApp === '') return { error: 'option --start-app needs the path of the Airlock app' };
   if (startApp !== undefined && !path.isAbsolute(startApp)) return { error: `option --start-app needs an absolute path, got ${startApp}` };
   const [name, ...extra] = names;
   if (name === undefined || name === '') return { error: 'missing the server NAME' };
   if (extra.length > 0) return { error: `expected one server NAME, got ${names.length}: ${names.join(' ')}` };
-  return { name, home, autostart, startApp };
+  return { name, home, autostart, startApp, entry };
 }
 
 /** A path as the user would type it back: quoted when it holds spaces (macOS's "Application Support"). */

@@ -25,15 +25,17 @@ export const ServersListJsonSchema = z.array(
     transport: z.enum(['streamable-http', 'sse']).optional(),
     headers: z.record(z.string(), z.string()).optional(),
     signInState: z.enum(['signed-in', 'expired', 'signed-out', 'not-needed']).optional(),
+    /** Which clients may use it, when not every client (airlock servers access). */
+    clients: z.string().optional(),
   }),
 );
 export type ServersListJson = z.infer<typeof ServersListJsonSchema>;
 
-type ListedServer = { config: ServerConfig; record: ServerRecord | undefined; signInState?: SignInState | undefined };
+type ListedServer = { config: ServerConfig; record: ServerRecord | undefined; signInState?: SignInState | undefined; clients?: string | undefined };
 
 export function serversListJson(servers: ReadonlyArray<ListedServer>): ServersListJson {
   return ServersListJsonSchema.parse(
-    servers.map(({ config, record, signInState }) => ({
+    servers.map(({ config, record, signInState, clients }) => ({
       name: config.name,
       command: config.command,
       args: config.args,
@@ -47,6 +49,7 @@ export function serversListJson(servers: ReadonlyArray<ListedServer>): ServersLi
       ...(config.remote
         ? { url: config.remote.url, transport: config.remote.transport, headers: remoteHeaderMasks(config), signInState: signInState ?? 'not-needed' }
         : {}),
+      ...(clients === undefined ? {} : { clients }),
     })),
   );
 }
@@ -54,7 +57,7 @@ export function serversListJson(servers: ReadonlyArray<ListedServer>): ServersLi
 export function serversListText(servers: ReadonlyArray<ListedServer>): string {
   if (servers.length === 0) return 'no servers configured. Add one with: airlock servers add NAME [--secret KEY]... -- COMMAND [ARGS...] (or --url URL for a remote one)\n';
   return servers
-    .map(({ config, record, signInState }) => {
+    .map(({ config, record, signInState, clients }) => {
       const status = record === undefined ? 'not started yet' : `${record.state}, generation ${record.generation}`;
       const lines = [`${config.name} (${status})`];
       if (config.remote) {
@@ -67,6 +70,7 @@ export function serversListText(servers: ReadonlyArray<ListedServer>): string {
       if (Object.keys(config.envFrom).length > 0) lines.push(`  env-from: ${envFromText(config).join(' ')}`);
       if (config.secretKeys.length > 0) lines.push(`  secrets: ${secretsText(config).join(' ')}`);
       lines.push(`  first listing: ${firstListing(config)}`);
+      if (clients !== undefined) lines.push(`  clients: ${clients}`);
       return `${lines.join('\n')}\n`;
     })
     .join('\n');

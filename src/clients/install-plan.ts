@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ClientAdapter, ClientServerEntry, Launcher } from './client-adapter.js';
+import type { ClientAdapter, ClientId, ClientServerEntry, Launcher } from './client-adapter.js';
 import type { ScannedClient, ScannedFile, UnreadableFile } from './client-scan.js';
 import { readConfigBytes } from './config-read.js';
 import { editConfigText, type DocEdit } from './config-syntax.js';
@@ -82,7 +82,7 @@ export function planInstall(scan: readonly ScannedClient[], launcher: Launcher, 
           continue;
         }
         const server = nameServer(scanned.entry, scanned.route.import, adapter);
-        const edits = bearer !== undefined && http !== undefined && adapter.http !== undefined ? adapter.http.routeEdits(scanned.entry, endpointUrl(http.endpoint, server), bearer) : adapter.routeEdits(scanned.entry, launcher, server);
+        const edits = bearer !== undefined && http !== undefined && adapter.http !== undefined ? adapter.http.routeEdits(scanned.entry, endpointUrl(http.endpoint, server), bearer) : adapter.routeEdits(scanned.entry, entryLauncher(launcher, adapter.id), server);
         routes.push({ entry: scanned.entry, server, import: scanned.route.import, edits, via: bearer === undefined ? 'stdio' : 'http' });
       }
       if (routes.length === 0) continue;
@@ -97,6 +97,15 @@ export function planInstall(scan: readonly ScannedClient[], launcher: Launcher, 
     }
   }
   return plan;
+}
+
+/**
+ * The launcher with `--client=ID` added: the entry then tells the Host which AI client's file it
+ * lives in, so that a server's client policy can allow it by `entry:ID`. One word, so the server's
+ * name stays the first word after "connect" that is not an option (routedServer).
+ */
+export function entryLauncher(launcher: Launcher, client: ClientId): Launcher {
+  return { command: launcher.command, args: [...launcher.args, `--client=${client}`] };
 }
 
 /** How --over-http routes this file's entries: with a variable, with the token as text, over stdio (no URL entries), or not at all. */

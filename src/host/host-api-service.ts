@@ -26,6 +26,7 @@ import { addServerFromWindow, removeServerFromWindow } from './server-edits.js';
 import { SigningKey } from './signing-key.js';
 import { ClientTokenError, createClientToken, listClientTokens, revokeClientToken } from './client-tokens.js';
 import { deleteCrashReport, listCrashReports } from './crash-report/index.js';
+import { ClientPolicyError, clientPolicyView, setClientPolicy } from './client-policy.js';
 
 /** A token refusal, in the window's words (the CLI's flags are not the window's buttons). */
 function refusedForUser<T>(fn: () => T): T {
@@ -33,6 +34,16 @@ function refusedForUser<T>(fn: () => T): T {
     return fn();
   } catch (error) {
     if (error instanceof ClientTokenError) throw new HostApiError(error.message.replace(/: airlock clients token \S+ --replace$/, ': press Replace to make a new one'));
+    throw error;
+  }
+}
+
+/** A policy refusal (unknown token, tool…) as the window shows it. */
+function policyForUser<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof ClientPolicyError) throw new HostApiError(error.message);
     throw error;
   }
 }
@@ -190,6 +201,9 @@ export class HostApiService {
         host.emit('servers.changed', { server, change: 'removed' });
         return removed;
       },
+      clientAccess: ({ server }) => policyForUser(() => clientPolicyView(store, server)),
+      setClientAccess: ({ server, tool, allowed }) =>
+        policyForUser(() => setClientPolicy(store, { server, tool: tool ?? null, allowed, by: 'window', withTools: tool === undefined && allowed === null })),
       signIn: async ({ server }) => ({ outcome: (await host.signIn(server)).outcome, signInState: host.signInState(server) }),
       signOut: async ({ server }) => {
         const { forgotten, revocation } = await host.signOut(server);

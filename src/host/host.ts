@@ -23,7 +23,7 @@ import { collectGarbage, idleRelease } from './idle-memory.js';
 import type { CallLog } from './call-log.js';
 import { callsFromAudit } from './call-audit.js';
 import { CallTracker } from './call-tracker.js';
-import { sessionHooks, stdioUpstream, type SessionHookDeps, type SessionOrigin } from './session-hooks.js';
+import { clientPolicySource, sessionHooks, stdioUpstream, type SessionHookDeps, type SessionOrigin } from './session-hooks.js';
 import { watchClientFiles } from './client-watch.js';
 import { serveControl, type ApproveTarget, type CallArguments, type HostControl, type ServerSummary, type ToolState } from './control.js';
 import { startControlHttp, type ControlHttp } from './control-http.js';
@@ -164,7 +164,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       remote: this.remote,
       tracker: this.tracker,
       // Each server's last listing observed, so an identical re-list is not judged again.
-      lastListing: new Map(),
+      lastListing: new Map(), clientPolicies: clientPolicySource(store),
       observe: (server, surface, approveOnFirstList) => this.observe(server, surface, approveOnFirstList),
       log: (message) => this.log(message),
     };
@@ -380,7 +380,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       return;
     }
     try {
-      this.openRelay(hello.server, socket, { via: 'connect', cwd: hello.cwd, ...(hello.path ? { path: hello.path } : {}) }, () => writeHelloReply(socket, { hello: 'ok' }));
+      this.openRelay(hello.server, socket, { via: 'connect', cwd: hello.cwd, ...(hello.path ? { path: hello.path } : {}), ...(hello.entry ? { entry: hello.entry } : {}) }, () => writeHelloReply(socket, { hello: 'ok' }));
     } catch (error) {
       this.refuse(socket, (error as Error).message);
     }
@@ -407,7 +407,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       name,
       client,
       upstream,
-      sessionHooks(this.hookDeps, config, origin.via, secretValues, () => session),
+      sessionHooks(this.hookDeps, config, origin, secretValues, () => session),
       this.options.maxFrameBytes,
     );
     this.sessions.add(session);

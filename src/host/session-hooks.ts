@@ -5,6 +5,10 @@ import type { Surface } from '../engine/surface.js';
 import type { RelayHooks, RelaySession } from '../proxy/relay-session.js';
 import type { AuditBatcher } from './audit-batcher.js';
 import type { CallTracker } from './call-tracker.js';
+import { sessionClientAccess, type ClientPolicySource } from './client-policy-check.js';
+
+/** For host.ts's hook deps (`clientPolicies: clientPolicySource(store)`). */
+export { clientPolicySource } from './client-policy-check.js';
 import type { RemoteSignIns } from './remote-sign-in.js';
 import { UpstreamStdio } from '../proxy/upstream-stdio.js';
 import type { Upstream } from '../proxy/upstream.js';
@@ -17,6 +21,8 @@ const STORE_RETRY_MS = 1_000;
 /** Where a session's server starts (stdio) and what it is attributed to. */
 export interface SessionOrigin {
   via: SessionVia;
+  /** connect only: the AI client whose installed entry started it (`airlock connect NAME --client=ID`), for client policies. */
+  entry?: string;
   cwd: string;
   /** The client's PATH, to find the server's command as the client would have (connect only). */
   path?: string;
@@ -50,6 +56,8 @@ export interface SessionHookDeps {
   lastListing: Map<string, string>;
   observe(server: string, surface: Surface, approveOnFirstList: boolean): void;
   log(message: string): void;
+  /** Which clients may use which server (issue 17). */
+  clientPolicies: ClientPolicySource;
 }
 
 /**
@@ -57,15 +65,18 @@ export interface SessionHookDeps {
  * the log cannot be written or the server cannot be pinned; calls to the tracker; listings to
  * the registry. `session` is read when a hook runs, after the session exists.
  */
-export function sessionHooks(deps: SessionHookDeps, config: ServerConfig, via: string, secretValues: readonly string[], session: () => RelaySession): RelayHooks {
+export function sessionHooks(deps: SessionHookDeps, config: ServerConfig, origin: string | Pick<SessionOrigin, 'via' | 'entry'>, secretValues: readonly string[], session: () => RelaySession): RelayHooks {
   const name = config.name;
+  const { via, entry = null } = typeof origin === 'string' ? { via: origin } : origin;
+  // Which clients may use this server: checked by the gate on each call (R5), and applied to the lists it serves.
+  const access = sessionClientAccess(deps.clientPolicies, name, () => ({ via, entry, clientName: session().clientName }));
   // Why this session's last listing could not be pinned (ambiguous, unparseable, no answer): calls wait for a clean one.
   let listingFailure: string | null = null;
   const caller = () => ({ id: session().id, clientName: session().clientName, via });
   return {
     gateContext: () => {
       // Added to the registry's fresh object, not spread into a new one: a spread followed by new keys costs ≈ 0.8 µs a key, on every message.
-      const ctx: GateContext = Object.assign(deps.registry.gateContext(name), { rules: deps.gateRules, secrets: secretValues });
+      const ctx: GateContext = Object.assign(deps.registry.gateContext(name), { rules: deps.gateRules, secrets: secretValues, clientAccess: access.refusal });
       // Fail closed: a Host that can no longer write its log, or a session whose server cannot be pinned, answers no call.
       const refusal = deps.audit.refusal;
       if (refusal !== null) return { ...ctx, unavailable: refusal };
@@ -98,7 +109,7 @@ export function sessionHooks(deps: SessionHookDeps, config: ServerConfig, via: s
       // Airlock's own store failed (full, read-only, locked), not the server: list again once it may have recovered.
       if (/^SQLITE_/.test(String((error as { code?: unknown }).code))) return STORE_RETRY_MS;
     },
-    served: () => deps.registry.controller(name).servedSurface(),
+    served: () => access.served(deps.registry.controller(name).servedSurface()),
     log: (message) => deps.log(message),
   };
 }

@@ -24,6 +24,8 @@ export const HelloSchema = z.discriminatedUnion('hello', [
     server: z.string().min(1).max(256),
     cwd: z.string(),
     path: z.string().nullable(),
+    /** The AI client whose installed entry ran `airlock connect --client=ID` (client policies' entry:ID); absent from older connects. */
+    entry: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).optional(),
   }),
   z.object({ hello: z.literal('control'), v: z.literal(1) }),
 ]);

@@ -57,7 +57,7 @@ describe('clients install from the desktop app', () => {
     await host.api.invoke('clientsInstallApply', { planId: preview.planId, approveCurrent: true });
 
     const routed = (parseConfigText(fs.readFileSync(s.cursorFile, 'utf8'), 'jsonc', s.cursorFile) as { mcpServers: { demo: { command: string; args: string[] } } }).mcpServers.demo;
-    expect(routed).toEqual({ command: path.join(path.dirname(process.execPath), 'node'), args: [bundle, 'connect', `--start-app=${s.app}`, `--home=${s.airlockHome}`, 'demo'] });
+    expect(routed).toEqual({ command: path.join(path.dirname(process.execPath), 'node'), args: [bundle, 'connect', `--start-app=${s.app}`, `--home=${s.airlockHome}`, '--client=cursor', 'demo'] });
 
     const client = await connectSdk1(routed.command, routed.args);
     cleanups.push(() => client.close());

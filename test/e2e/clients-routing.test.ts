@@ -66,7 +66,8 @@ describe('a client entry routed by clients install', () => {
     cleanups.push(() => host.stop());
     const routed = (parseConfigText(fs.readFileSync(s.cursorFile, 'utf8'), 'jsonc', s.cursorFile) as { mcpServers: { demo: { command: string; args: string[]; env?: unknown } } }).mcpServers.demo;
     expect(routed.env).toBeUndefined();
-    expect(routed.args.slice(-3)).toEqual(['connect', `--home=${s.airlockHome}`, 'demo']);
+    // --client=cursor tells the Host which AI client's file the entry lives in (client policies' entry:cursor).
+    expect(routed.args.slice(-4)).toEqual(['connect', `--home=${s.airlockHome}`, '--client=cursor', 'demo']);
 
     const client = await connectSdk1(routed.command, routed.args);
     cleanups.push(() => client.close());

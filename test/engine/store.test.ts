@@ -31,7 +31,7 @@ describe('openStore migrations', () => {
   it('creates every table from an empty home and records each migration', () => {
     const store = open();
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['audit_events', 'audit_journal_mark', 'baselines', 'checkpoints', 'client_tokens', 'drift_records', 'merkle_nodes', 'meta', 'quarantined_items', 'schema_migrations', 'server_configs', 'servers']);
+    expect(tables).toEqual(['audit_events', 'audit_journal_mark', 'baselines', 'checkpoints', 'client_policies', 'client_tokens', 'drift_records', 'merkle_nodes', 'meta', 'quarantined_items', 'schema_migrations', 'server_configs', 'servers']);
     const versions = store.db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
     expect(versions).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
     expect(store.migrationsApplied).toEqual(MIGRATIONS.map((m) => m.version));

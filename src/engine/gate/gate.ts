@@ -25,6 +25,18 @@ export interface GateContext {
   secrets?: readonly string[];
   /** The approved definition of an item (what the model was shown), for rules that check against it. */
   approvedItem?(kind: ItemKindForGate, key: string): unknown;
+  /** R5 client access: why this session's client may not use an item, or undefined when it may; absent, every client may. */
+  clientAccess?(kind: JudgedCall['kind'], key: string): ClientRefusal | undefined;
+}
+
+/** Why a client may not use an item, in words the Host chose (it knows the caller and the policy). */
+export interface ClientRefusal {
+  /** Who called: `client "Cursor" (through connect)`. */
+  caller: string;
+  /** The policy that decided and what it allows: `the client policy of "memory" (allowed: token:ci)`. */
+  rule: string;
+  /** What to run to change it. */
+  change: string;
 }
 
 /** Item kinds as the gate names them, templates included (a completion names one). */
@@ -183,6 +195,13 @@ function judgeCall(call: JudgedCall, ctx: GateContext): Verdict | undefined {
   }
   if (ctx.state === 'RED') {
     return verdict('DENY', 'R2', 'server.quarantined', `${what} was denied: the server is quarantined. Review it with: airlock review ${ctx.server}`);
+  }
+  // R5 client access, judged before the surface: a client that may not use the item is denied
+  // whatever its status, so it never opens a hold (a Y could not let it through) and learns
+  // nothing of what the server offers.
+  const refusal = ctx.clientAccess?.(call.kind, call.key);
+  if (refusal !== undefined) {
+    return verdict('DENY', 'R5', 'policy.client-not-allowed', `${what} was denied: ${refusal.caller} is not allowed by ${refusal.rule}. ${refusal.change}`);
   }
   const status = ctx.itemStatus(call.kind, call.key);
   switch (status) {

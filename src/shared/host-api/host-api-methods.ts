@@ -30,6 +30,7 @@ import {
 import { QuarantineEntrySchema, RevertPlanSchema } from './ways-back.js';
 import { prototypeKeyPath } from './prototype-key.js';
 import { AddedServerSchema, AddServerParamsSchema, RemovedServerSchema } from './server-edits.js';
+import { ClientAccessSchema, SetClientAccessParamsSchema } from './client-access.js';
 
 /**
  * Every query and command the window may send to the Host: its parameters and its result.
@@ -76,6 +77,9 @@ export const HOST_API_METHODS = {
   addServer: { params: AddServerParamsSchema, result: AddedServerSchema },
   /** Forget a server's config and secrets, as `airlock servers remove` does; its approved versions and audit events stay. */
   removeServer: { params: z.strictObject({ server: ServerName }), result: RemovedServerSchema },
+  /** Which clients may use a server and its tools, as `airlock servers access NAME` shows it; `setClientAccess` changes one policy (audited). */
+  clientAccess: { params: z.strictObject({ server: ServerName }), result: ClientAccessSchema },
+  setClientAccess: { params: SetClientAccessParamsSchema, result: ClientAccessSchema },
   /** Sign in to a remote server: the Host opens the consent page in the browser and waits for it to come back. */
   signIn: { params: z.strictObject({ server: ServerName }), result: z.object({ outcome: z.enum(['signed-in', 'not-needed']), signInState: SignInStateSchema }) },
   /** Forget a remote server's tokens (revoked at the server where it offers that). */

@@ -5,3 +5,4 @@ export * from './ipc-channels.js';
 export * from './ways-back.js';
 export * from './review-entries.js';
 export * from './server-edits.js';
+export * from './client-access.js';

@@ -7,12 +7,13 @@ import { migration006 } from './006-drift-records.js';
 import { migration007 } from './007-remote-servers.js';
 import { migration008 } from './008-client-tokens.js';
 import { migration009 } from './009-audit-journal-mark.js';
+import { migration010 } from './010-client-policies.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in order. Append new ones here; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010]);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -7,6 +7,7 @@ import { StateLight } from '../../components/StateLight.js';
 import { ErrorState, Loading } from '../../components/states.js';
 import { useHostQuery } from '../../host-api-context.js';
 import { ApproveSurfaceAction } from './ApproveSurfaceAction.js';
+import { ClientAccess } from './ClientAccess.js';
 import { QuarantineAction } from './QuarantineAction.js';
 import { RemoveServerAction } from './RemoveServerAction.js';
 import { RevertAction } from './RevertAction.js';
@@ -54,6 +55,7 @@ export function ServerDetailPanel({ server, onChanged, onRemoved }: { server: st
         {detail.data.command !== null && <RemoveServerAction server={server} secretKeys={detail.data.secretKeys} onRemoved={onRemoved} />}
       </div>
       <ServerLaunch detail={detail.data} />
+      <ClientAccess server={server} tools={detail.data.tools.map((t) => t.tool)} />
       <h3>Tools</h3>
       {detail.data.tools.length === 0 ? (
         <p className="muted">No tools pinned for this server.</p>
