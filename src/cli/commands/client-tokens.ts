@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { openStore, StoreError, type Store } from '../../engine/store/index.js';
 import { ClientTokenError, createClientToken, listClientTokens, revokeClientToken } from '../../host/client-tokens.js';
 import { DEFAULT_MCP_PORT, lastMcpPort } from '../../host/mcp-port.js';
-import { EXIT, UsageError } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { homeFrom } from '../home-option.js';
+import { withStore, type StoreRefusals } from '../store-command.js';
 import type { CliIo } from '../io.js';
 
 /**
@@ -18,7 +18,7 @@ export function registerClientTokens(clients: Command, io: CliIo, setExit: (code
     .option('--replace', 'replace the client\'s token: the old one stops working at once')
     .action((name: string, options: { replace?: boolean }, command: Command) => {
       const home = homeFrom(command, io);
-      const created = withStore(home, (store) => createClientToken(store, name, { replace: options.replace === true }));
+      const created = withStore(home, (store) => createClientToken(store, name, { replace: options.replace === true }), TOKEN_REFUSALS);
       io.out(`${created.token}\n`);
       const base = `http://127.0.0.1:${lastMcpPort(home) ?? DEFAULT_MCP_PORT}/mcp`;
       io.err(
@@ -33,7 +33,7 @@ export function registerClientTokens(clients: Command, io: CliIo, setExit: (code
     .description("the clients that have a token for Airlock's MCP endpoint (never the tokens)")
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }, command: Command) => {
-      const tokens = withStore(homeFrom(command, io), (store) => listClientTokens(store)).map(({ name, createdAt, lastUsedAt }) => ({ name, createdAt, lastUsedAt }));
+      const tokens = withStore(homeFrom(command, io), (store) => listClientTokens(store), TOKEN_REFUSALS).map(({ name, createdAt, lastUsedAt }) => ({ name, createdAt, lastUsedAt }));
       if (options.json) io.out(`${JSON.stringify(tokens, null, 2)}\n`);
       else if (tokens.length === 0) io.out('No client has a token for the MCP endpoint. Make one with: airlock clients token NAME\n');
       else for (const t of tokens) io.out(`${t.name}  made ${t.createdAt}  ${t.lastUsedAt === null ? 'never used' : `last used ${t.lastUsedAt}`}\n`);
@@ -45,21 +45,10 @@ export function registerClientTokens(clients: Command, io: CliIo, setExit: (code
     .description("revoke a client's token: the MCP endpoint refuses it from its next request, and ends its open sessions")
     .argument('<name>', 'the client')
     .action((name: string, _options: unknown, command: Command) => {
-      withStore(homeFrom(command, io), (store) => revokeClientToken(store, name));
+      withStore(homeFrom(command, io), (store) => revokeClientToken(store, name), TOKEN_REFUSALS);
       io.out(`Revoked the token of client "${name}": the MCP endpoint refuses it from now on.\n`);
       setExit(EXIT.OK);
     });
 }
 
-function withStore<T>(home: string, fn: (store: Store) => T): T {
-  let store: Store | undefined;
-  try {
-    store = openStore(home);
-    return fn(store);
-  } catch (error) {
-    if (error instanceof ClientTokenError || error instanceof StoreError) throw new UsageError(error.message, EXIT.FAILED);
-    throw error;
-  } finally {
-    store?.close();
-  }
-}
+const TOKEN_REFUSALS: StoreRefusals = { refusals: [ClientTokenError], exitCode: EXIT.FAILED };

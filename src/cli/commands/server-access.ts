@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { openStore, StoreError, type Store } from '../../engine/store/index.js';
+import type { Store } from '../../engine/store/index.js';
 import { listClientPolicies } from '../../engine/store/client-policy.js';
 import { ClientPolicyError, clientPolicySummary, clientPolicyView, setClientPolicy, type ClientPolicyView } from '../../host/client-policy.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { homeFrom } from '../home-option.js';
+import { withStore } from '../store-command.js';
 import type { CliIo } from '../io.js';
 
 interface AccessOptions {
@@ -61,7 +62,7 @@ Examples:
         if (setting === 0) return clientPolicyView(store, name);
         const allowed = options.reset ? null : (options.allow ?? []);
         return setClientPolicy(store, { server: name, tool: options.tool ?? null, allowed, by: 'cli', withTools: options.reset === true && options.tool === undefined });
-      });
+      }, { refusals: [ClientPolicyError], suffix: '. Nothing was changed.' });
       io.out(options.json ? `${JSON.stringify({ server: view.server, allowed: view.serverAllowed, tools: view.tools }, null, 2)}\n` : accessText(view, setting > 0));
       setExit(EXIT.OK);
     });
@@ -73,19 +74,6 @@ function accessText(view: ClientPolicyView, changed: boolean): string {
   for (const t of view.tools) lines.push(`  tool ${t.tool}: ${list(t.allowed)}`);
   if (!changed) lines.push(`Change it with: airlock servers access ${view.server} --allow ENTRY [--allow ENTRY…] [--tool TOOL] (see --help)`);
   return `${lines.join('\n')}\n`;
-}
-
-function withStore<T>(home: string, fn: (store: Store) => T): T {
-  let store: Store | undefined;
-  try {
-    store = openStore(home);
-    return fn(store);
-  } catch (error) {
-    if (error instanceof ClientPolicyError || error instanceof StoreError) throw new UsageError(`${error.message}. Nothing was changed.`, EXIT.BAD_INPUT);
-    throw error;
-  } finally {
-    store?.close();
-  }
 }
 
 /** For `servers list`: who may use the server, when not every client ("token:ci, entry:cursor (tools: delete_repo: none)"). */
