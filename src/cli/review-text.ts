@@ -1,7 +1,7 @@
 import { diffLines } from 'diff';
 import { formatCodePoint, isInvisibleCodePoint } from '../engine/drift/unicode-text.js';
 import { severityRank } from '../engine/severity.js';
-import { byKindThenKey, liveDescription, membersText } from '../shared/host-api/review-entries.js';
+import { byKindThenKey, itemLabel, liveDescription, membersText } from '../shared/host-api/review-entries.js';
 import type { ReviewItem } from '../host/review-items.js';
 import { deniedInText } from '../shared/duration-text.js';
 import type { ReviewAnswer } from './review-answer.js';
@@ -57,7 +57,7 @@ export function reviewItemText(item: ReviewItem, options: ReviewTextOptions = {}
   const style = options.style ?? plainStyle;
   const worst = item.findings[0]?.severity;
   const where = options.position ? style.dim(`  (${options.position.index} of ${options.position.total})`) : '';
-  const head = `── ${item.server} / ${item.kind} "${item.key}": ${item.status}${item.quarantined ? ' (quarantined)' : ''} — server is ${item.state}`;
+  const head = `── ${item.server} / ${itemLabel(item.kind, item.key)}: ${item.status}${item.quarantined ? ' (quarantined)' : ''} — server is ${item.state}`;
   const lines = [`${worst === undefined ? style.bold(head) : style.severity(worst, style.bold(head))}${where}`];
   for (const f of item.findings) {
     lines.push(`   ${style.severity(f.severity, f.severity.padEnd(8))} ${f.code}  ${showInvisible(f.message)}`);

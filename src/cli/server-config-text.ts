@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ServerStateSchema } from '../engine/decision.js';
 import type { ServerConfig, ServerRecord } from '../engine/store/index.js';
 import type { SignInState } from '../host/oauth/index.js';
+import { provenanceJson, provenanceLine, type ListedProvenance } from './provenance-text.js';
 
 const MASK = '***';
 
@@ -27,15 +28,18 @@ export const ServersListJsonSchema = z.array(
     signInState: z.enum(['signed-in', 'expired', 'signed-out', 'not-needed']).optional(),
     /** Which clients may use it, when not every client (airlock servers access). */
     clients: z.string().optional(),
+    /** The program its approved baseline names (issue 17), and whether the command names an exact version. */
+    provenance: z.record(z.string(), z.unknown()).nullable().optional(),
+    pinned: z.enum(['pinned', 'unpinned', 'not-a-package']).optional(),
   }),
 );
 export type ServersListJson = z.infer<typeof ServersListJsonSchema>;
 
-type ListedServer = { config: ServerConfig; record: ServerRecord | undefined; signInState?: SignInState | undefined; clients?: string | undefined };
+type ListedServer = { config: ServerConfig; record: ServerRecord | undefined; signInState?: SignInState | undefined; clients?: string | undefined } & ListedProvenance;
 
 export function serversListJson(servers: ReadonlyArray<ListedServer>): ServersListJson {
   return ServersListJsonSchema.parse(
-    servers.map(({ config, record, signInState, clients }) => ({
+    servers.map(({ config, record, signInState, clients, provenance }) => ({
       name: config.name,
       command: config.command,
       args: config.args,
@@ -50,6 +54,7 @@ export function serversListJson(servers: ReadonlyArray<ListedServer>): ServersLi
         ? { url: config.remote.url, transport: config.remote.transport, headers: remoteHeaderMasks(config), signInState: signInState ?? 'not-needed' }
         : {}),
       ...(clients === undefined ? {} : { clients }),
+      ...provenanceJson(config, provenance),
     })),
   );
 }
@@ -57,7 +62,7 @@ export function serversListJson(servers: ReadonlyArray<ListedServer>): ServersLi
 export function serversListText(servers: ReadonlyArray<ListedServer>): string {
   if (servers.length === 0) return 'no servers configured. Add one with: airlock servers add NAME [--secret KEY]... -- COMMAND [ARGS...] (or --url URL for a remote one)\n';
   return servers
-    .map(({ config, record, signInState, clients }) => {
+    .map(({ config, record, signInState, clients, provenance }) => {
       const status = record === undefined ? 'not started yet' : `${record.state}, generation ${record.generation}`;
       const lines = [`${config.name} (${status})`];
       if (config.remote) {
@@ -71,6 +76,8 @@ export function serversListText(servers: ReadonlyArray<ListedServer>): string {
       if (config.secretKeys.length > 0) lines.push(`  secrets: ${secretsText(config).join(' ')}`);
       lines.push(`  first listing: ${firstListing(config)}`);
       if (clients !== undefined) lines.push(`  clients: ${clients}`);
+      // Once an approval recorded the program: before that there is nothing to show or pin.
+      if (provenance) lines.push(`  program: ${provenanceLine(config, provenance)}`);
       return `${lines.join('\n')}\n`;
     })
     .join('\n');

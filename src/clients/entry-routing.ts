@@ -178,9 +178,12 @@ const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i;
  */
 export function looksSecret(key: string, value: string): boolean {
   if (SECRET_NAME.test(key) || TOKEN_PREFIX.test(value) || URL_WITH_CREDENTIALS.test(value)) return true;
-  // A long unbroken mix of letters and digits reads as a generated token; paths and words do not.
-  return value.length >= 20 && !/[\s/\\]/.test(value) && /[A-Za-z]/.test(value) && /\d/.test(value);
+  // A long unbroken mix of letters and digits reads as a generated token; paths, words and pinned packages do not.
+  return value.length >= 20 && !/[\s/\\]/.test(value) && /[A-Za-z]/.test(value) && /\d/.test(value) && !PINNED_PACKAGE.test(value);
 }
+
+/** A package pinned to an exact version (`mcp-server-git@1.2.3`), as `airlock servers pin` writes it. */
+const PINNED_PACKAGE = /^[a-z0-9][a-z0-9._-]*@v?\d+\.\d+\.\d+(?:[-+][0-9a-z.-]+)?$/i;
 
 /** Values of an entry that must not be shown: secret-looking variables, arguments, headers and URL parts. */
 export function sensitiveValues(entry: Pick<ClientServerEntry, 'env' | 'args' | 'remote' | 'url'>): string[] {

@@ -42,6 +42,15 @@ export const ResourceTemplateDefSchema = z.looseObject({
 });
 export type ResourceTemplateDef = z.infer<typeof ResourceTemplateDefSchema>;
 
+/**
+ * What program served the surface (issue 17): the npm or Python package and exact version, the
+ * SHA-256 of a script or binary, a container image digest, a remote URL. Written by the Host's
+ * resolver (src/host/provenance/) from an allow-list of fields, never argument or env values.
+ * It is part of what was approved, so it is hashed like any item; it is never served to a client.
+ */
+export const ProvenanceSchema = z.looseObject({ kind: z.string().min(1) });
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
 export const SurfaceSchema = z.object({
   serverInfo: JsonObjectSchema.optional(),
   instructions: z.string().optional(),
@@ -49,11 +58,12 @@ export const SurfaceSchema = z.object({
   prompts: z.array(PromptDefSchema).default([]),
   resources: z.array(ResourceDefSchema).default([]),
   resourceTemplates: z.array(ResourceTemplateDefSchema).default([]),
+  provenance: ProvenanceSchema.optional(),
 });
 export type Surface = z.infer<typeof SurfaceSchema>;
 export type SurfaceInput = z.input<typeof SurfaceSchema>;
 
-export const ITEM_KINDS = Object.freeze(['server-info', 'instructions', 'tool', 'prompt', 'resource', 'resource-template'] as const);
+export const ITEM_KINDS = Object.freeze(['server-info', 'instructions', 'tool', 'prompt', 'resource', 'resource-template', 'provenance'] as const);
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
 /** One hashed piece of a surface: a tool, a prompt, the instructions… */
@@ -113,6 +123,7 @@ export function surfaceItems(surface: Surface): SurfaceItem[] {
   for (const p of surface.prompts) add('prompt', p.name, p);
   for (const r of surface.resources) add('resource', r.uri, r);
   for (const r of surface.resourceTemplates) add('resource-template', r.uriTemplate, r);
+  if (surface.provenance !== undefined) add('provenance', 'provenance', surface.provenance);
   return items;
 }
 

@@ -26,6 +26,7 @@ import { addServerFromWindow, removeServerFromWindow } from './server-edits.js';
 import { SigningKey } from './signing-key.js';
 import { ClientTokenError, createClientToken, listClientTokens, revokeClientToken } from './client-tokens.js';
 import { deleteCrashReport, listCrashReports } from './crash-report/index.js';
+import { pinServerFromWindow, serverProgram } from './provenance/server-program.js';
 import { ClientPolicyError, clientPolicyView, setClientPolicy } from './client-policy.js';
 
 /** A token refusal, in the window's words (the CLI's flags are not the window's buttons). */
@@ -268,6 +269,8 @@ export class HostApiService {
       },
       crashReports: () => listCrashReports(home),
       deleteCrashReport: ({ id }) => ({ deleted: deleteCrashReport(home, id) }),
+      serverProgram: ({ server }) => serverProgram(store, server),
+      pinServer: ({ server }) => pinServerFromWindow(store, server),
     };
   }
 

@@ -33,7 +33,8 @@ export function reviewItems(controller: ServerController, holds: readonly HoldVi
   const approved = new Map(baseline ? surfaceItems(baseline.surface).map((i) => [`${i.kind}\u0000${i.key}`, i]) : []);
   const quarantined = new Set(controller.quarantinedItems().map((q) => `${q.kind}\u0000${q.key}`));
   return report.items
-    .filter((i) => i.status === 'changed' || i.status === 'added' || i.status === 'removed')
+    // First seen, the program is named in the server-wide finding and approved with the whole surface, not asked about alone.
+    .filter((i) => (i.status === 'changed' || i.status === 'added' || i.status === 'removed') && !(baseline === null && i.kind === 'provenance'))
     .map((i) => {
       const id = `${i.kind}\u0000${i.key}`;
       return {
@@ -49,7 +50,8 @@ export function reviewItems(controller: ServerController, holds: readonly HoldVi
         approved: approved.get(id)?.value ?? null,
         live: live.get(id)?.value ?? null,
         quarantined: quarantined.has(id),
-        pendingCalls: holds.filter((h) => h.kind === (i.kind as string) && h.key === i.key),
+        // A changed program holds every call of the server: they all wait on this one answer.
+        pendingCalls: i.kind === 'provenance' ? [...holds] : holds.filter((h) => h.kind === (i.kind as string) && h.key === i.key),
         firstSeen: baseline === null,
       };
     });

@@ -14,6 +14,7 @@ import { UpstreamStdio } from '../proxy/upstream-stdio.js';
 import type { Upstream } from '../proxy/upstream.js';
 import { redactSecrets, type Secret } from './secret.js';
 import { buildServerEnv, describeMissingEnv } from './server-env.js';
+import { noteLaunch, sessionProvenance, withProvenance } from './provenance/session-provenance.js';
 
 /** How long after a listing failed on a fault of Airlock's own store the session lists again. */
 const STORE_RETRY_MS = 1_000;
@@ -35,6 +36,7 @@ export type SessionVia = 'connect' | `token ${string}`;
 export function stdioUpstream(config: ServerConfig, secrets: Record<string, Secret>, origin: SessionOrigin, options: { hostEnv: NodeJS.ProcessEnv; maxFrameBytes?: number }): Upstream {
   const { env, missing } = buildServerEnv({ config, secrets, hostEnv: options.hostEnv, ...(origin.path ? { clientPath: origin.path } : {}) });
   if (missing.length > 0) throw new Error(describeMissingEnv(config, missing));
+  noteLaunch(config.name, { cwd: origin.cwd, env });
   return new UpstreamStdio({
     command: config.command,
     args: config.args,
@@ -72,6 +74,9 @@ export function sessionHooks(deps: SessionHookDeps, config: ServerConfig, origin
   const access = sessionClientAccess(deps.clientPolicies, name, () => ({ via, entry, clientName: session().clientName }));
   // Why this session's last listing could not be pinned (ambiguous, unparseable, no answer): calls wait for a clean one.
   let listingFailure: string | null = null;
+  // The program this session runs (issue 17), pinned beside its surface; each session lists once at least, since its program may differ.
+  const program = sessionProvenance(config);
+  let listedOnce = false;
   const caller = () => ({ id: session().id, clientName: session().clientName, via });
   return {
     gateContext: () => {
@@ -97,11 +102,12 @@ export function sessionHooks(deps: SessionHookDeps, config: ServerConfig, origin
     observe: (surface, listing) => {
       listingFailure = null;
       deps.lastListing.delete(name);
-      deps.observe(name, surface, config.approveOnFirstList);
+      deps.observe(name, withProvenance(surface, program()), config.approveOnFirstList);
+      listedOnce = true;
       deps.lastListing.set(name, listing);
     },
     // An unchanged re-list (every tools/list a client sends) skips reading and diffing it again: 500 tools cost ≈ 100 ms of it.
-    sameListing: (listing) => listingFailure === null && deps.lastListing.get(name) === listing,
+    sameListing: (listing) => listingFailure === null && listedOnce && deps.lastListing.get(name) === listing,
     observeFailed: (error) => {
       deps.lastListing.delete(name);
       listingFailure = error.message;

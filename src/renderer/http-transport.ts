@@ -31,7 +31,7 @@ export function takeTokenFromLocation(
  * command (approve, quarantine, install…) is never resent: the failure may have come after the
  * Host acted, and the user decides again on what the window then shows.
  */
-const RETRIED_QUERIES: ReadonlySet<string> = new Set(['status', 'servers', 'serverDetail', 'review', 'holds', 'recentCalls', 'callDetail', 'quarantined', 'revertPlan', 'bypassing', 'clientsList', 'clientsInstallPreview', 'clientsRestorePreview', 'auditPage', 'auditVerifyStep', 'clientAccess']);
+const RETRIED_QUERIES: ReadonlySet<string> = new Set(['status', 'servers', 'serverDetail', 'review', 'holds', 'recentCalls', 'callDetail', 'quarantined', 'revertPlan', 'bypassing', 'clientsList', 'clientsInstallPreview', 'clientsRestorePreview', 'auditPage', 'auditVerifyStep', 'serverProgram', 'clientAccess']);
 
 /** Waits between tries of a query while the Host restarts (about 8 s in all). */
 export const QUERY_RETRY_MS: readonly number[] = [250, 500, 1_000, 2_000, 4_000];

@@ -23,6 +23,8 @@ import { addedText, commandLine, serversListJson, serversListText } from '../ser
 import { readRemoteSecrets, remoteConfigFromOptions, type RemoteAddOptions } from '../remote-server-options.js';
 import { registerServerSignIn, signInStates } from '../server-sign-in.js';
 import { OAuthVault } from '../../host/oauth/index.js';
+import { approvedProvenance } from '../../host/provenance/pin-server.js';
+import { registerServerPin } from './server-pin.js';
 import { registerServerAccess, serverClientsText } from './server-access.js';
 
 interface AddOptions extends RemoteAddOptions {
@@ -105,7 +107,7 @@ Examples:
         ? await withStore(home, (store) => {
             const configs = listServerConfigs(store);
             const states = signInStates(home, configs);
-            return configs.map((config) => ({ config, record: store.getServer(config.name), signInState: states.get(config.name), clients: serverClientsText(store, config.name) }));
+            return configs.map((config) => ({ config, record: store.getServer(config.name), signInState: states.get(config.name), clients: serverClientsText(store, config.name), provenance: approvedProvenance(store, config.name) }));
           })
         : [];
       io.out(options.json ? `${JSON.stringify(serversListJson(entries), null, 2)}\n` : serversListText(entries));
@@ -131,6 +133,7 @@ Examples:
     });
 
   registerServerSignIn(servers, io, setExit);
+  registerServerPin(servers, io, setExit);
   registerServerAccess(servers, io, setExit);
 }
 

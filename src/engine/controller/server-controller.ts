@@ -8,6 +8,10 @@ import { emptySurface, surfaceHash, surfaceItems, type ItemKind, type Surface } 
 import type { ApprovedBy, BaselineRecord, ServerRecord } from '../store/server-records.js';
 import { driftRecordFindings, type DriftRecordV1 } from '../drift-records.js';
 import { matchesUriTemplate } from './uri-template.js';
+import { describeProvenance } from '../drift/provenance-diff.js';
+
+/** The program a surface names, in one line, for an audit event's detail: which program version a decision covered. */
+const programOf = (surface: Surface | null | undefined): { program?: string } => (surface?.provenance ? { program: describeProvenance(surface.provenance) } : {});
 
 /** Something the controller did that the audit log must record. */
 export interface ControllerEvent {
@@ -104,7 +108,7 @@ export class ServerController {
     }
     if (verdict.decision === 'ALLOW' && verdict.autoApproved && this.baseline) {
       outcome.newBaseline = this.adopt(live, liveHash, 'auto-cosmetic', now);
-      outcome.events.push({ type: 'surface.approved', decision: 'ALLOW', findings: codes, approvedHash: liveHash, liveHash, detail: { approvedBy: 'auto-cosmetic', generation: outcome.newBaseline.generation, replaced: approvedHash } });
+      outcome.events.push({ type: 'surface.approved', decision: 'ALLOW', findings: codes, approvedHash: liveHash, liveHash, detail: { approvedBy: 'auto-cosmetic', generation: outcome.newBaseline.generation, replaced: approvedHash, ...programOf(live) } });
       return outcome;
     }
     this.record.state = verdict.state;
@@ -122,7 +126,7 @@ export class ServerController {
         decision: verdict.decision,
         state: verdict.state,
       };
-      log({ type: 'drift.detected', decision: verdict.decision, findings: codes, detail: { severity: report.severity, state: verdict.state, firstSeen: this.baseline === null }, driftRecord });
+      log({ type: 'drift.detected', decision: verdict.decision, findings: codes, detail: { severity: report.severity, state: verdict.state, firstSeen: this.baseline === null, ...programOf(live) }, driftRecord });
     }
     if (verdict.state === 'RED') {
       log({ type: 'server.quarantined', decision: 'DENY', findings: codes, detail: { by: 'engine', reason: verdict.reason } });
@@ -163,7 +167,7 @@ export class ServerController {
           findings: [],
           approvedHash: liveHash,
           liveHash,
-          detail: { approvedBy: by, generation: baseline.generation, fromState, replaced, released: release.map(label), stillQuarantined: this.quarantinedItems().map(label) },
+          detail: { approvedBy: by, generation: baseline.generation, fromState, replaced, released: release.map(label), stillQuarantined: this.quarantinedItems().map(label), ...programOf(baseline.surface) },
         },
       ],
     };
@@ -228,12 +232,14 @@ export class ServerController {
     this.quarantined.delete(itemId(kind, key));
     return {
       baseline,
-      events: [{ type: 'surface.approved', decision: 'ALLOW', findings: [], approvedHash: baseline.surfaceHash, liveHash: this.record.liveHash, detail: { approvedBy: by, generation: baseline.generation, item: `${kind}:${key}`, itemHash: live.hash, replaced } }],
+      events: [{ type: 'surface.approved', decision: 'ALLOW', findings: [], approvedHash: baseline.surfaceHash, liveHash: this.record.liveHash, detail: { approvedBy: by, generation: baseline.generation, item: `${kind}:${key}`, itemHash: live.hash, replaced, ...programOf(baseline.surface) } }],
     };
   }
 
   /** Quarantines one item: its calls are denied and it is not served; the rest of the server goes on. */
   quarantineItem(kind: ItemKind, key: string, reason: string, now: string): ControllerEvent[] {
+    // The program serves every item: refusing it is refusing the whole server.
+    if (kind === 'provenance') return this.quarantine(reason, now);
     if (this.quarantined.has(itemId(kind, key))) return [];
     this.quarantined.set(itemId(kind, key), reason);
     this.record = { ...this.record, updatedAt: now };
@@ -310,6 +316,8 @@ export class ServerController {
         return approved.instructions;
       case 'server-info':
         return approved.serverInfo;
+      case 'provenance':
+        return approved.provenance;
     }
   }
 
@@ -318,8 +326,15 @@ export class ServerController {
     if (!this.report) return 'unknown';
     if (this.quarantined.has(itemId(kind, key))) return 'quarantined';
     const found = this.itemIndex.get(itemId(kind, key));
-    if (kind === 'resource' && !found) return this.templateStatus(key);
-    return found ? statusOf(found.status) : 'unknown';
+    const status = kind === 'resource' && !found ? this.templateStatus(key) : found ? statusOf(found.status) : 'unknown';
+    // Another program behind the same tools can do anything with any call: all of them wait.
+    return status === 'approved' && this.programHeld() ? 'held' : status;
+  }
+
+  /** The program that serves the surface is not the approved one (or could not be named), and no answer came yet. */
+  programHeld(): boolean {
+    const program = this.itemIndex.get(itemId('provenance', 'provenance'));
+    return program !== undefined && this.baseline !== null && (program.status === 'changed' || program.status === 'removed');
   }
 
   /**
@@ -421,6 +436,10 @@ function withItem(surface: Surface, kind: ItemKind, key: string, value: unknown)
       break;
     case 'server-info':
       next.serverInfo = value as Surface['serverInfo'];
+      break;
+    case 'provenance':
+      if (value === undefined) delete next.provenance;
+      else next.provenance = value as Surface['provenance'];
       break;
   }
   return next;

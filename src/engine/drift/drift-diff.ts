@@ -9,6 +9,7 @@ import { whyOf } from './finding-reasons.js';
 import { compareFindings, compareText, kindRank } from './finding-order.js';
 import { checkShadowing } from './shadow-names.js';
 import { checkAddedText, type TextContext } from './text-checks.js';
+import { compareProvenance, describeProvenance, missingProvenance, recordedProvenance } from './provenance-diff.js';
 
 const itemId = (kind: string, key: string): string => `${kind}\u0000${key}`;
 
@@ -28,8 +29,9 @@ export function diffSurfaces(approved: Surface | null, live: Surface): DriftRepo
   if (approvedItems === null) {
     // No baseline: everything is new, and all its text is checked as added text.
     const context: TextContext = { ownTools: new Set(liveItems.filter((i) => i.kind === 'tool').map((i) => i.key)) };
-    for (const item of liveItems) items.push(addedItem(item, true, context));
-    extra.push(firstSeenFinding(liveItems.length));
+    // The program record is not text the model reads: it gets no text checks.
+    for (const item of liveItems) items.push(item.kind === 'provenance' ? { kind: item.kind, key: item.key, status: 'added', findings: [] } : addedItem(item, true, context));
+    extra.push(firstSeenFinding(liveItems.filter((i) => i.kind !== 'provenance').length, live.provenance));
   } else {
     const before = new Map(approvedItems.map((i) => [itemId(i.kind, i.key), i]));
     const after = new Map(liveItems.map((i) => [itemId(i.kind, i.key), i]));
@@ -47,12 +49,21 @@ export function diffSurfaces(approved: Surface | null, live: Surface): DriftRepo
       if (old !== undefined) items.push(compareItem(old, now, context));
     }
     for (const item of fresh) {
+      // A baseline approved before programs were recorded: the first record is taken, not held.
+      if (item.kind === 'provenance') {
+        items.push(recordedProvenance(item.value));
+        continue;
+      }
       const rename = item.kind === 'tool' ? renamedTo.get(item.key) : undefined;
       const change = addedItem(item, false, context, rename);
       if (item.kind === 'tool' && rename === undefined) checkShadowing(change, item.value as ToolDef, approvedTools);
       items.push(change);
     }
     for (const item of gone) {
+      if (item.kind === 'provenance') {
+        items.push(missingProvenance(item.value));
+        continue;
+      }
       const f = new ItemFindings(item.kind, item.key);
       // The rename finding on the new tool already speaks for the old one.
       if (!(item.kind === 'tool' && renamedFrom.has(item.key))) {
@@ -77,6 +88,7 @@ export function diffSurfaces(approved: Surface | null, live: Surface): DriftRepo
 function compareItem(old: SurfaceItem, now: SurfaceItem, context: TextContext): ItemChange {
   const base = { kind: now.kind, key: now.key };
   if (old.hash === now.hash) return { ...base, status: 'unchanged', findings: [] };
+  if (now.kind === 'provenance') return compareProvenance(old.value, now.value);
   const f = new ItemFindings(now.kind, now.key);
   diffItem(f, old.value, now.value);
   checkAddedText(f, old.value, now.value, context);
@@ -109,7 +121,8 @@ function addedItem(item: SurfaceItem, firstSeen: boolean, context: TextContext, 
   return change;
 }
 
-function firstSeenFinding(count: number): Finding {
+function firstSeenFinding(count: number, program: unknown): Finding {
+  const runs = program === undefined ? '' : `; it runs ${describeProvenance(program)}`;
   return {
     code: 'surface.first-seen',
     severity: 'medium',
@@ -118,7 +131,7 @@ function firstSeenFinding(count: number): Finding {
     path: '',
     before: null,
     after: null,
-    message: `server seen for the first time: its ${count} items are held until you review them and approve them, all at once or one by one`,
+    message: `server seen for the first time: its ${count} items are held until you review them and approve them, all at once or one by one${runs}`,
     why: whyOf('surface.first-seen'),
     cosmetic: false,
   };

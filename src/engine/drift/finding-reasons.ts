@@ -32,6 +32,10 @@ const REASONS: Readonly<Record<string, string>> = Object.freeze({
   'cosmetic.text': 'Only spacing or Unicode form changed; the model reads the same words.',
   'surface.first-seen': 'Nothing from this server has been approved yet; the model sees none of it until you do.',
   'surface.item.changed': 'Something changed that no rule names; read the whole definition.',
+  'provenance.changed': 'Another program now answers for this server: its tools may look the same but do anything, so every call waits.',
+  'provenance.removed': 'Airlock could not tell which program ran this time, so it cannot vouch that it is the one you approved.',
+  'provenance.recorded': 'Airlock now records which program you approved; this one is recorded as approved, since the approval came before.',
+  'provenance.detail': 'The same program, found in another place or described differently; nothing the model reads changed.',
 });
 
 const BY_SUFFIX: ReadonlyArray<[RegExp, string]> = [

@@ -11,11 +11,12 @@ const KIND_LABEL: Record<ItemKind, string> = {
   prompt: 'prompt',
   resource: 'resource',
   'resource-template': 'resource template',
+  provenance: 'program',
 };
 
 /** How a finding names its item in a message: `tool "read_file"`, `server instructions`. */
 export function itemLabel(kind: ItemKind, key: string): string {
-  return kind === 'server-info' || kind === 'instructions' ? KIND_LABEL[kind] : `${KIND_LABEL[kind]} ${JSON.stringify(key)}`;
+  return kind === 'server-info' || kind === 'instructions' || kind === 'provenance' ? KIND_LABEL[kind] : `${KIND_LABEL[kind]} ${JSON.stringify(key)}`;
 }
 
 /** Collects the findings about one item; every message starts with the item's label. */

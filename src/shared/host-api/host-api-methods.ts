@@ -31,6 +31,7 @@ import { QuarantineEntrySchema, RevertPlanSchema } from './ways-back.js';
 import { prototypeKeyPath } from './prototype-key.js';
 import { AddedServerSchema, AddServerParamsSchema, RemovedServerSchema } from './server-edits.js';
 import { ClientAccessSchema, SetClientAccessParamsSchema } from './client-access.js';
+import { PinResultSchema, ServerProgramSchema } from './provenance.js';
 
 /**
  * Every query and command the window may send to the Host: its parameters and its result.
@@ -116,6 +117,10 @@ export const HOST_API_METHODS = {
   /** The crash reports kept on this computer, each exactly as it would be shared (Airlock never sends one). */
   crashReports: { params: none, result: z.array(CrashReportSchema) },
   deleteCrashReport: { params: z.strictObject({ id: CrashReportIdSchema }), result: z.object({ deleted: z.boolean() }) },
+  /** The program a server runs (issue 17): approved, last run, and whether its command pins the version. */
+  serverProgram: { params: z.strictObject({ server: ServerName }), result: ServerProgramSchema },
+  /** Rewrite a package command to the approved exact version, as `airlock servers pin` does (audited). */
+  pinServer: { params: z.strictObject({ server: ServerName }), result: PinResultSchema },
 } as const;
 
 export type HostApiMethod = keyof typeof HOST_API_METHODS;

@@ -6,3 +6,4 @@ export * from './ways-back.js';
 export * from './review-entries.js';
 export * from './server-edits.js';
 export * from './client-access.js';
+export * from './provenance.js';

@@ -24,8 +24,8 @@ export function findingsWorstFirst<T extends { severity: Severity }>(findings: r
 /** A review entry: one item, or a first-seen server's items as one decision (`members`). */
 export type ReviewEntry = ReviewItem & { members?: ReviewItem[] };
 
-/** Tools first: they are what a model calls. */
-const KIND_ORDER: readonly ReviewItem['kind'][] = ['tool', 'prompt', 'resource', 'resource-template', 'instructions', 'server-info'];
+/** The program first (a change there holds every call), then tools: they are what a model calls. */
+const KIND_ORDER: readonly ReviewItem['kind'][] = ['provenance', 'tool', 'prompt', 'resource', 'resource-template', 'instructions', 'server-info'];
 
 /** A first-seen server's items in the order they are shown: tools first, then by name. */
 export function byKindThenKey(a: Pick<ReviewItem, 'kind' | 'key'>, b: Pick<ReviewItem, 'kind' | 'key'>): number {
@@ -100,3 +100,18 @@ export function liveDescription(live: unknown): string | null {
   const text = (live as { description?: unknown }).description;
   return typeof text === 'string' ? text : null;
 }
+
+/**
+ * How an item is named to a person: `tool "echo"`, or for a server's singletons what it is
+ * ("the program", "the instructions", "the server info") rather than its kind twice.
+ */
+export function itemLabel(kind: string, key: string): string {
+  const singleton = key === kind ? SINGLETON_LABELS.get(kind) : undefined;
+  return singleton ?? `${kind} "${key}"`;
+}
+
+const SINGLETON_LABELS: ReadonlyMap<string, string> = new Map([
+  ['provenance', 'the program'],
+  ['instructions', 'the instructions'],
+  ['server-info', 'the server info'],
+]);

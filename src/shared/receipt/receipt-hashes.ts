@@ -82,7 +82,7 @@ const SURFACE_LISTS = [
   ['resources', 'resource', 'uri'],
   ['resourceTemplates', 'resource-template', 'uriTemplate'],
 ] as const;
-const SURFACE_FIELDS = new Set(['serverInfo', 'instructions', ...SURFACE_LISTS.map(([field]) => field)]);
+const SURFACE_FIELDS = new Set(['serverInfo', 'instructions', 'provenance', ...SURFACE_LISTS.map(([field]) => field)]);
 
 /**
  * A server's surface hash, as src/engine/surface.ts computes it: sha256 over the canonical list
@@ -108,6 +108,11 @@ export async function surfaceDigest(surface: unknown): Promise<string> {
       if (typeof key !== 'string') throw new TypeError(`${field}[${i}] has no "${keyField}" string`);
       add(kind, key, item);
     });
+  }
+  // The program that served the surface (issue 17), hashed whole like any item.
+  if (surface.provenance !== undefined) {
+    if (!isPlainObject(surface.provenance)) throw new TypeError('"provenance" is not an object');
+    add('provenance', 'provenance', surface.provenance);
   }
   const entries = await Promise.all(items);
   entries.sort((a, b) => compareStrings(a[0], b[0]) || compareStrings(a[1], b[1]));

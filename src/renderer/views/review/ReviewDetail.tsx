@@ -1,4 +1,4 @@
-import type { ReviewItem } from '../../../shared/host-api/index.js';
+import { itemLabel, type ReviewItem } from '../../../shared/host-api/index.js';
 import { StateLight } from '../../components/StateLight.js';
 import { DefinitionDiff } from './DefinitionDiff.js';
 import { AnswerEvidence } from './AnswerEvidence.js';
@@ -48,7 +48,12 @@ export function ReviewDetail({ item, busy, error, onApprove, onQuarantine, onAll
     <article className="review-detail" aria-label="Focused item">
       <header className="review-detail-header">
         <h3>
-          {item.server} <StateLight state={item.state} /> <span className="muted">{item.kind}</span> <VisibleText text={item.key} />
+          {item.server} <StateLight state={item.state} />{' '}
+          {item.key === item.kind ? itemLabel(item.kind, item.key) : (
+            <>
+              <span className="muted">{item.kind}</span> <VisibleText text={item.key} />
+            </>
+          )}
         </h3>
         <p>
           <span className={`review-status review-status-${item.status}`}>{STATUS_TEXT[item.status]}</span>

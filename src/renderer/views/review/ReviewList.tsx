@@ -1,7 +1,7 @@
 import { SeverityBadge } from '../../components/SeverityBadge.js';
 import { worstSeverity } from './review-order.js';
 import { VisibleText } from '../../components/VisibleText.js';
-import { itemId, membersText, type ReviewEntry, type ReviewItem } from '../../../shared/host-api/index.js';
+import { itemId, itemLabel, membersText, type ReviewEntry, type ReviewItem } from '../../../shared/host-api/index.js';
 
 const STATUS: Record<ReviewItem['status'], string> = { changed: 'changed', added: 'new', removed: 'removed' };
 
@@ -25,7 +25,7 @@ export function ReviewList({ items, focused, onFocus }: { items: readonly Review
                 </>
               ) : (
                 <>
-                  {item.server} / {item.kind} <strong><VisibleText text={item.key} /></strong>
+                  {item.server} / {item.key === item.kind ? <strong>{itemLabel(item.kind, item.key)}</strong> : <>{item.kind} <strong><VisibleText text={item.key} /></strong></>}
                 </>
               )}
             </div>

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { entryIndexOf, groupFirstSeen, isUndecided, itemId, type HostApiEvent, type ReviewEntry, type ReviewItem } from '../../../shared/host-api/index.js';
+import { entryIndexOf, groupFirstSeen, isUndecided, itemId, itemLabel, type HostApiEvent, type ReviewEntry, type ReviewItem } from '../../../shared/host-api/index.js';
 import { EmptyState, ErrorState, Loading } from '../../components/states.js';
 import { useHostApi, useHostQuery } from '../../host-api-context.js';
 import { itemIdFromHash, reviewOrder } from './review-order.js';
@@ -19,7 +19,7 @@ export const ANSWER_GUARD_MS = 800;
 
 function itemName(item: ReviewEntry): string {
   if (item.members !== undefined) return `new server "${item.server}"`;
-  return `${item.kind} "${item.key}" on "${item.server}"`;
+  return `${itemLabel(item.kind, item.key)} on "${item.server}"`;
 }
 
 /**

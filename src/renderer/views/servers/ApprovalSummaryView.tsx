@@ -21,6 +21,7 @@ const KIND_TEXT: Record<ApprovalRow['kind'], string> = {
   prompt: 'prompt',
   resource: 'resource',
   'resource-template': 'resource template',
+  provenance: 'program',
 };
 
 /** Up to this many items, their diffs start open; more start folded so the summary stays readable. */

@@ -11,6 +11,7 @@ import { ClientAccess } from './ClientAccess.js';
 import { QuarantineAction } from './QuarantineAction.js';
 import { RemoveServerAction } from './RemoveServerAction.js';
 import { RevertAction } from './RevertAction.js';
+import { ProvenanceRow } from './ProvenanceRow.js';
 import { SIGN_IN_WORDS, SignInAction } from './SignInAction.js';
 import { changesServers } from './server-events.js';
 
@@ -55,6 +56,7 @@ export function ServerDetailPanel({ server, onChanged, onRemoved }: { server: st
         {detail.data.command !== null && <RemoveServerAction server={server} secretKeys={detail.data.secretKeys} onRemoved={onRemoved} />}
       </div>
       <ServerLaunch detail={detail.data} />
+      {detail.data.command !== null && <ProvenanceRow server={server} onDone={changed} />}
       <ClientAccess server={server} tools={detail.data.tools.map((t) => t.tool)} />
       <h3>Tools</h3>
       {detail.data.tools.length === 0 ? (

@@ -18,7 +18,7 @@ export interface ApprovalSummary {
   counts: { changed: number; added: number; removed: number; quarantined: number };
 }
 
-const KIND_ORDER: readonly ItemKind[] = ['server-info', 'instructions', 'tool', 'prompt', 'resource', 'resource-template'];
+const KIND_ORDER: readonly ItemKind[] = ['provenance', 'server-info', 'instructions', 'tool', 'prompt', 'resource', 'resource-template'];
 const refId = (r: ItemRef): string => `${r.kind}\u0000${r.key}`;
 
 /** The items a whole-server approval touches, from the review list and the server's quarantined items; kinds in surface order, names sorted. */
