@@ -8,17 +8,9 @@ export interface ClientPolicySource {
   policy(server: string): ServerClientPolicy | undefined;
 }
 
-const sources = new WeakMap<object, ClientPolicySource>();
-
-/** The policy source of a home's store (one per store). */
+/** The policy source of a home's store (the Host makes one). */
 export function clientPolicySource(store: Store): ClientPolicySource {
-  let source = sources.get(store);
-  if (source === undefined) {
-    const lookup = clientPolicyLookup(store);
-    source = { policy: (server) => lookup(server) };
-    sources.set(store, source);
-  }
-  return source;
+  return { policy: clientPolicyLookup(store) };
 }
 
 /** What one session asks of the policies: the gate's R5 check, and the lists filtered to what its client may use. */

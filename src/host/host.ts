@@ -407,7 +407,7 @@ export class Host extends EventEmitter<HostEvents> implements HostControl {
       name,
       client,
       upstream,
-      sessionHooks(this.hookDeps, config, origin, secretValues, () => session),
+      sessionHooks(this.hookDeps, config, origin, secretValues, () => session, upstream),
       this.options.maxFrameBytes,
     );
     this.sessions.add(session);

@@ -14,7 +14,7 @@ import { UpstreamStdio } from '../proxy/upstream-stdio.js';
 import type { Upstream } from '../proxy/upstream.js';
 import { redactSecrets, type Secret } from './secret.js';
 import { buildServerEnv, describeMissingEnv } from './server-env.js';
-import { noteLaunch, sessionProvenance, withProvenance } from './provenance/session-provenance.js';
+import { sessionProvenance, withProvenance } from './provenance/session-provenance.js';
 
 /** How long after a listing failed on a fault of Airlock's own store the session lists again. */
 const STORE_RETRY_MS = 1_000;
@@ -36,7 +36,6 @@ export type SessionVia = 'connect' | `token ${string}`;
 export function stdioUpstream(config: ServerConfig, secrets: Record<string, Secret>, origin: SessionOrigin, options: { hostEnv: NodeJS.ProcessEnv; maxFrameBytes?: number }): Upstream {
   const { env, missing } = buildServerEnv({ config, secrets, hostEnv: options.hostEnv, ...(origin.path ? { clientPath: origin.path } : {}) });
   if (missing.length > 0) throw new Error(describeMissingEnv(config, missing));
-  noteLaunch(config.name, { cwd: origin.cwd, env });
   return new UpstreamStdio({
     command: config.command,
     args: config.args,
@@ -65,9 +64,11 @@ export interface SessionHookDeps {
 /**
  * What one relay session asks of the Host (RelayHooks): the gate's context, failing closed when
  * the log cannot be written or the server cannot be pinned; calls to the tracker; listings to
- * the registry. `session` is read when a hook runs, after the session exists.
+ * the registry. `session` is read when a hook runs, after the session exists; `upstream` is its
+ * server, whose program (for a stdio server: resolved where and as it was started) is pinned
+ * beside the surface.
  */
-export function sessionHooks(deps: SessionHookDeps, config: ServerConfig, origin: string | Pick<SessionOrigin, 'via' | 'entry'>, secretValues: readonly string[], session: () => RelaySession): RelayHooks {
+export function sessionHooks(deps: SessionHookDeps, config: ServerConfig, origin: string | Pick<SessionOrigin, 'via' | 'entry'>, secretValues: readonly string[], session: () => RelaySession, upstream: Upstream): RelayHooks {
   const name = config.name;
   const { via, entry = null } = typeof origin === 'string' ? { via: origin } : origin;
   // Which clients may use this server: checked by the gate on each call (R5), and applied to the lists it serves.
@@ -75,7 +76,7 @@ export function sessionHooks(deps: SessionHookDeps, config: ServerConfig, origin
   // Why this session's last listing could not be pinned (ambiguous, unparseable, no answer): calls wait for a clean one.
   let listingFailure: string | null = null;
   // The program this session runs (issue 17), pinned beside its surface; each session lists once at least, since its program may differ.
-  const program = sessionProvenance(config);
+  const program = sessionProvenance(config, upstream instanceof UpstreamStdio ? { cwd: upstream.launch.cwd ?? process.cwd(), env: upstream.launch.env } : null);
   let listedOnce = false;
   const caller = () => ({ id: session().id, clientName: session().clientName, via });
   return {

@@ -33,6 +33,11 @@ export class UpstreamStdio extends EventEmitter<UpstreamEvents> {
   private exited = false;
   readonly spawnedAt = Date.now();
 
+  /** Where the server was started and the environment it got: what its program is resolved against (provenance). */
+  get launch(): { cwd: string | undefined; env: Record<string, string> } {
+    return { cwd: this.spec.cwd, env: this.spec.env };
+  }
+
   constructor(private readonly spec: UpstreamSpec) {
     super();
     this.child = spawn(spec.command, [...spec.args], {

@@ -3,24 +3,11 @@ import type { Provenance, Surface } from '../../engine/surface.js';
 import { resolveProvenance, type LaunchPlace } from './resolve-provenance.js';
 
 /**
- * Hands where a stdio server was started (stdioUpstream, which knows the cwd and the env the
- * spawn got) to the session's hooks (sessionHooks, created right after in the same synchronous
- * step of Host.openRelay), without widening the Host's composition code.
- */
-const launches = new Map<string, LaunchPlace>();
-
-export function noteLaunch(server: string, place: LaunchPlace): void {
-  launches.set(server, place);
-}
-
-/**
  * The program of one session, resolved once, when the session first lists its server: after
  * the upstream started, so a runner such as npx has installed what it runs. The same session
  * always ran the same program, so later listings reuse it.
  */
-export function sessionProvenance(config: ServerConfig): () => Provenance {
-  const place = config.remote ? null : (launches.get(config.name) ?? null);
-  launches.delete(config.name);
+export function sessionProvenance(config: ServerConfig, place: LaunchPlace | null): () => Provenance {
   let resolved: Provenance | null = null;
   return () => (resolved ??= resolveProvenance(config, place));
 }
